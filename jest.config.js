@@ -1,0 +1,14 @@
+// One jest run for the whole workspace. Packages are resolved to their TypeScript sources, so tests
+// need no build; the swap-in tests under test/ load built packages on purpose.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
+  testMatch: ["<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/codegen/test/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
+  testPathIgnorePatterns: ["/node_modules/", "/dist/"],
+  moduleNameMapper: {
+    "^@nitro-enclaves-sdk/(nsm|kms-local)$": "<rootDir>/packages/$1/src/index.ts",
+    "^(\\.{1,2}/.*)\\.js$": "$1",
+  },
+  testTimeout: 60000,
+};
