@@ -1,0 +1,2 @@
+// Public API of @nitro-enclaves-sdk/nsm. This file only re-exports.
+export * from "./errors.js";
