@@ -1,2 +1,6 @@
 // Public API of @nitro-enclaves-sdk/nsm. This file only re-exports.
 export * from "./errors.js";
+// NSM client and transports (3b)
+export type { NsmTransport } from "./nsm/transport.js";
+export { NSM_REQUEST_MAX_SIZE, NSM_RESPONSE_MAX_SIZE } from "./nsm/transport.js";
+export { DeviceTransport, NSM_IOCTL_REQUEST } from "./nsm/device-transport.js";
