@@ -4,3 +4,8 @@ export * from "./errors.js";
 export type { NsmTransport } from "./nsm/transport.js";
 export { NSM_REQUEST_MAX_SIZE, NSM_RESPONSE_MAX_SIZE } from "./nsm/transport.js";
 export { DeviceTransport, NSM_IOCTL_REQUEST } from "./nsm/device-transport.js";
+// Envelope decryption (3a)
+export { decryptEnvelopedKey, subjectKeyIdentifierOf } from "./cms/decrypt.js";
+export { parseEnvelopedData, type EnvelopedDataFields } from "./cms/parse.js";
+export { NsmClient, type AttestationRequest } from "./nsm/client.js";
+export type { NsmDescription, PcrDescription, NsmDigest } from "./nsm/responses.js";
