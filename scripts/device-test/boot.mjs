@@ -1,0 +1,52 @@
+// Boots the guest under QEMU (TCG: no KVM is assumed) as `-M pc` with a virtio-nsm-pci device and waits
+// for it to reset itself, or kills it at the deadline.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * @param {{ qemu: string, firmware: string[], kernel: string, initramfs: string, workDir: string,
+ *           timeoutMs: number, memoryMb?: number }} o
+ * @returns {Promise<{ code: number|null, signal: string|null, timedOut: boolean, ms: number,
+ *                     console: string, results: string, stderr: string }>}
+ */
+export function bootGuest(o) {
+  const consoleLog = join(o.workDir, "console.log");
+  const resultsLog = join(o.workDir, "results.log");
+  const args = [
+    "-M", "pc", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", String(o.memoryMb ?? 1024),
+    "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+    ...o.firmware.flatMap((d) => ["-L", d]),
+    "-kernel", o.kernel, "-initrd", o.initramfs,
+    "-append", "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init",
+    "-serial", `file:${consoleLog}`, "-serial", `file:${resultsLog}`,
+    "-device", "virtio-nsm-pci",
+  ];
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(o.qemu, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+    }, o.timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      const read = (p) => {
+        try {
+          return readFileSync(p, "utf8");
+        } catch {
+          return "";
+        }
+      };
+      resolve({ code, signal, timedOut, ms: Date.now() - started, console: read(consoleLog), results: read(resultsLog), stderr });
+    });
+  });
+}
