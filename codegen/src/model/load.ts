@@ -1,0 +1,36 @@
+// Reads a Smithy JSON AST file. Prelude shapes are added by `withPrelude`, never written back.
+import { readFileSync } from "node:fs";
+import { ModelReadError, ModelValidationError } from "../errors";
+import { PRELUDE } from "./prelude";
+import type { Model } from "./types";
+
+export function loadModel(path: string): Model {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new ModelReadError(`cannot read model ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ModelReadError(`model ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new ModelValidationError("<model>", `${path} is not a Smithy JSON AST object`);
+  }
+  const model = json as Partial<Model>;
+  if (typeof model.smithy !== "string" || !model.smithy.startsWith("2.")) {
+    throw new ModelValidationError("<model>", `${path}: expected "smithy": "2.x", got ${JSON.stringify(model.smithy)}`);
+  }
+  if (typeof model.shapes !== "object" || model.shapes === null || Array.isArray(model.shapes)) {
+    throw new ModelValidationError("<model>", `${path}: "shapes" must be an object`);
+  }
+  return model as Model;
+}
+
+/** Shape lookup over the model and the prelude. */
+export function shapeIndex(model: Model) {
+  return { ...PRELUDE, ...model.shapes };
+}

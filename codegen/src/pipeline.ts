@@ -1,0 +1,53 @@
+// load -> validate -> transforms -> emitters -> atomic write. Nothing is written unless every step succeeds.
+import { CodegenError } from "./errors";
+import { loadModel } from "./model/load";
+import { validateModel } from "./model/validate";
+import type { Model } from "./model/types";
+import { buildContext } from "./emit/context";
+import { EMITTERS } from "./emit/index";
+import { TRANSFORMS } from "./transforms/index";
+import { swapDirectory } from "./write/swapDirectory";
+
+export interface GenerateResult {
+  files: number;
+  operations: number;
+  /** Names of the transforms that changed the model. */
+  applied: string[];
+}
+
+/** Runs the transforms in order; returns the model and the names of those that changed it. */
+export function transformModel(model: Model): { model: Model; applied: string[] } {
+  const applied: string[] = [];
+  for (const t of TRANSFORMS) {
+    const next = t.apply(model);
+    if (next !== model) applied.push(t.name);
+    model = next;
+  }
+  validateModel(model); // a transform must leave a valid model behind
+  return { model, applied };
+}
+
+/** Every file of the package, in memory: [relative path, content], sorted by path. */
+export function renderPackage(modelPath: string): { files: [string, string][]; operations: number; applied: string[] } {
+  const loaded = loadModel(modelPath);
+  validateModel(loaded);
+  const { model, applied } = transformModel(loaded);
+  const ctx = buildContext(model, modelPath);
+  const files: [string, string][] = [];
+  const seen = new Set<string>();
+  for (const [name, emit] of Object.entries(EMITTERS)) {
+    for (const [path, content] of emit(ctx)) {
+      if (seen.has(path)) throw new CodegenError("EMIT_CONFLICT", `emitter ${name} writes ${path}, which another emitter wrote`);
+      seen.add(path);
+      files.push([path, content]);
+    }
+  }
+  files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { files, operations: ctx.operations.length, applied };
+}
+
+export function generate(modelPath: string, outDir: string): GenerateResult {
+  const { files, operations, applied } = renderPackage(modelPath);
+  swapDirectory(outDir, files);
+  return { files: files.length, operations, applied };
+}
