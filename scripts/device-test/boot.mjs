@@ -6,7 +6,7 @@ import { join } from "node:path";
 
 /**
  * @param {{ qemu: string, firmware: string[], kernel: string, initramfs: string, workDir: string,
- *           timeoutMs: number, memoryMb?: number }} o
+ *           timeoutMs: number, moduleId: string, memoryMb?: number }} o
  * @returns {Promise<{ code: number|null, signal: string|null, timedOut: boolean, ms: number,
  *                     console: string, results: string, stderr: string }>}
  */
@@ -20,7 +20,7 @@ export function bootGuest(o) {
     "-kernel", o.kernel, "-initrd", o.initramfs,
     "-append", "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init",
     "-serial", `file:${consoleLog}`, "-serial", `file:${resultsLog}`,
-    "-device", "virtio-nsm-pci",
+    "-device", `virtio-nsm-pci,module-id=${o.moduleId}`,
   ];
   const started = Date.now();
   return new Promise((resolve, reject) => {

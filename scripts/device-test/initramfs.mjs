@@ -148,7 +148,7 @@ function nativeAddons(dir, acc = []) {
 /**
  * Writes the initramfs to `out`.
  * @param {{ out: string, busybox: string, modulesDir: string, init: string, guestScript: string,
- *           packageDir: string, nodeBinary?: string }} o
+ *           packageDir: string, nodeBinary?: string, appFiles?: Record<string, Buffer> }} o
  */
 export function buildInitramfs(o) {
   const nodeBinary = o.nodeBinary ?? process.execPath;
@@ -174,6 +174,7 @@ export function buildInitramfs(o) {
     addons.push(...nativeAddons(src));
   }
   cpio.file(`app/${basename(o.guestScript)}`, readFileSync(o.guestScript));
+  for (const [name, data] of Object.entries(o.appFiles ?? {})) cpio.file(`app/${name}`, data);
 
   const libs = sharedLibraries([nodeBinary, ...addons]);
   for (const lib of libs) cpio.file(lib, readFileSync(realpathSync(lib)), 0o755);

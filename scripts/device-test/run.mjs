@@ -8,6 +8,7 @@
 //          --keep           keep the work directory (initramfs, console and result logs)
 // Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot, default 180), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -70,6 +71,8 @@ let outcome;
 try {
   const tInit = Date.now();
   const initramfs = join(work, "initramfs.cpio");
+  // A fresh module id for QEMU's device each run: the guest must read back exactly this one.
+  const moduleId = `i-${randomBytes(8).toString("hex")}-enc${randomBytes(8).toString("hex")}`;
   const info = buildInitramfs({
     out: initramfs,
     busybox: vars.BUSYBOX,
@@ -77,6 +80,7 @@ try {
     init: join(here, "init.sh"),
     guestScript: join(root, "test/device/guest.cjs"),
     packageDir: join(root, "packages/nsm"),
+    appFiles: { "expect.json": Buffer.from(JSON.stringify({ moduleId })) },
   });
   const mb = (statSync(initramfs).size / 2 ** 20).toFixed(0);
   log(`initramfs ${mb} MiB (${secs(tInit)} s): modules ${info.modules.join(", ")}; packages ${info.packages.length}`);
@@ -89,6 +93,7 @@ try {
     initramfs,
     workDir: work,
     timeoutMs: timeoutS * 1000,
+    moduleId,
   });
   const r = parseResults(run.results);
   for (const c of r.cases) console.log(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}${c.detail ? ` — ${c.detail}` : ""}`);
