@@ -9,3 +9,7 @@ export { decryptEnvelopedKey, subjectKeyIdentifierOf } from "./cms/decrypt.js";
 export { parseEnvelopedData, type EnvelopedDataFields } from "./cms/parse.js";
 export { NsmClient, type AttestationRequest } from "./nsm/client.js";
 export type { NsmDescription, PcrDescription, NsmDigest } from "./nsm/responses.js";
+// Attestation verification (3a)
+export { verifyAttestation, clearAttestationCache, isDebugMode, type VerifyAttestationOptions, type PcrValue } from "./attestation/verify.js";
+export { parseAttestation, type AttestationDocument } from "./attestation/document.js";
+export { AWS_NITRO_ROOT_G1_DER, AWS_NITRO_ROOT_G1_SHA256 } from "./attestation/aws-root.js";
