@@ -1,0 +1,124 @@
+// The KMS service behind the HTTP front end: configuration, the store, and what every operation shares
+// (resolving key ids, ARNs and aliases; checking key state; authorizing against the key policy).
+import {
+  AccessDeniedException, DisabledException, DryRunOperationException, InvalidArnException,
+  KMSInvalidStateException, NotFoundException,
+} from "./errors.js";
+import type { Input } from "./input.js";
+import { evaluate, type ConditionContext } from "./policy.js";
+import type { Recipient, RecipientVerifier } from "./recipient.js";
+import { Store, type StoredKey } from "./store.js";
+
+export interface Caller {
+  accessKeyId: string;
+  principalArn: string;
+  account: string;
+}
+
+export interface KmsSettings {
+  region: string;
+  account: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const epochSeconds = (ms: number) => ms / 1000;
+export const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
+
+export class Kms {
+  constructor(
+    readonly settings: KmsSettings,
+    readonly store: Store,
+    readonly recipients: RecipientVerifier,
+  ) {}
+
+  keyArn(keyId: string) {
+    return `arn:aws:kms:${this.settings.region}:${this.settings.account}:key/${keyId}`;
+  }
+  aliasArn(aliasName: string) {
+    return `arn:aws:kms:${this.settings.region}:${this.settings.account}:${aliasName}`;
+  }
+
+  /** A key's record, dropping it first if its scheduled deletion date has passed. */
+  private live(keyId: string): StoredKey | undefined {
+    const key = this.store.keys.get(keyId);
+    if (key && key.record.state === "PendingDeletion" && key.record.deletionDate! <= Date.now()) {
+      void this.store.removeKey(keyId).catch(() => undefined);
+      return undefined;
+    }
+    return key;
+  }
+
+  /**
+   * Resolves a KeyId parameter as KMS does: a key id, a key ARN, and (where the operation accepts
+   * them) an alias name or alias ARN.
+   */
+  resolveKey(id: string, { aliases = true } = {}): StoredKey {
+    let rest = id;
+    if (id.startsWith("arn:")) {
+      const m = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):((?:key|alias)\/.+)$/.exec(id);
+      if (!m) throw new InvalidArnException(`Invalid arn ${id}`);
+      if (m[1] !== this.settings.region || m[2] !== this.settings.account) {
+        throw new NotFoundException(`Invalid arn ${m[1]}`);
+      }
+      rest = m[3];
+      if (rest.startsWith("key/")) rest = rest.slice(4);
+    }
+    if (rest.startsWith("alias/")) {
+      if (!aliases) throw new NotFoundException(`Invalid keyId ${id}`);
+      const alias = this.store.aliases.get(rest);
+      const key = alias && this.live(alias.targetKeyId);
+      if (!key) throw new NotFoundException(`Alias ${this.aliasArn(rest)} is not found.`);
+      return key;
+    }
+    if (!UUID.test(rest)) throw new NotFoundException(`Invalid keyId ${id}`);
+    const key = this.live(rest);
+    if (!key) throw new NotFoundException(`Key '${this.keyArn(rest)}' does not exist`);
+    return key;
+  }
+
+  /** Crypto operations need an enabled key. */
+  requireEnabled(key: StoredKey) {
+    const arn = this.keyArn(key.record.keyId);
+    if (key.record.state === "Disabled") throw new DisabledException(`${arn} is disabled.`);
+    if (key.record.state === "PendingDeletion") throw new KMSInvalidStateException(`${arn} is pending deletion.`);
+  }
+
+  /** The condition keys every request carries, plus those of the encryption context and recipient. */
+  conditionContext(caller: Caller, extra: { encryptionContext?: Record<string, string>; recipient?: Recipient } = {}): ConditionContext {
+    const ctx: ConditionContext = new Map([
+      ["aws:principalarn", [caller.principalArn]],
+      ["aws:principalaccount", [caller.account]],
+      ["kms:calleraccount", [caller.account]],
+    ]);
+    if (extra.encryptionContext) {
+      const keys = Object.keys(extra.encryptionContext);
+      for (const k of keys) ctx.set(`kms:encryptioncontext:${k.toLowerCase()}`, [extra.encryptionContext[k]]);
+      if (keys.length) ctx.set("kms:encryptioncontextkeys", keys);
+    }
+    for (const [k, v] of extra.recipient?.conditions ?? []) ctx.set(k, [v]);
+    return ctx;
+  }
+
+  /** Evaluates the key policy; refuses as KMS words it. */
+  authorize(key: StoredKey, action: string, caller: Caller, context: ConditionContext) {
+    const decision = evaluate(key.policy, {
+      principalArn: caller.principalArn,
+      principalAccount: caller.account,
+      action: `kms:${action}`,
+      context,
+    });
+    if (decision === "Allow") return;
+    const why = decision === "ExplicitDeny"
+      ? "with an explicit deny in a resource-based policy"
+      : `because no resource-based policy allows the kms:${action} action`;
+    throw new AccessDeniedException(
+      `User: ${caller.principalArn} is not authorized to perform: kms:${action} on resource: ${this.keyArn(key.record.keyId)} ${why}`,
+    );
+  }
+
+  /** After every check has passed: a DryRun request stops here. */
+  dryRun(input: Input) {
+    if (input.boolean("DryRun")) throw new DryRunOperationException("The request would have succeeded, but the DryRun option is set.");
+  }
+}

@@ -1,0 +1,202 @@
+// The HTTP front end: KMS's AWS JSON 1.1 protocol on POST /. Every request is size-limited, SigV4-checked,
+// dispatched on X-Amz-Target "TrentService.<Operation>", and answered with a JSON body, an
+// x-amzn-RequestId and a Date header (the AWS SDKs correct their clock from it). Errors are
+// {"__type", "message"} as KMS writes them ("Message" for AccessDeniedException); anything unexpected is
+// a KMSInternalException whose detail stays in the log.
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { KmsError, KMSInternalException, SerializationException, UnsupportedOperationException } from "./errors.js";
+import { FileStore } from "./file-store.js";
+import { Input } from "./input.js";
+import { Kms } from "./kms.js";
+import { OPERATIONS } from "./operations/index.js";
+import { nsmAttestationVerifier, type TrustedRoot } from "./attestation.js";
+import { RecipientVerifier, type AttestationVerifier } from "./recipient.js";
+import { SigV4Verifier, type Credential } from "./sigv4.js";
+import { Store } from "./store.js";
+
+export const DEFAULT_ACCOUNT = "111122223333";
+export const DEFAULT_REGION = "us-east-1";
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface KmsLocalOptions {
+  /** Address to listen on; loopback by default. */
+  host?: string;
+  /** Port; 0 (the default) picks a free one. */
+  port?: number;
+  region?: string;
+  account?: string;
+  /** Who may call, and as which principal. Default: one credential kms-local / kms-local. */
+  credentials?: Credential[];
+  /** Roots that attestation documents in Recipient may chain to (DER or PEM), e.g. the simulated NSM's. */
+  trustedRoots?: TrustedRoot[];
+  /** Also trust the AWS Nitro Enclaves root G1 (default true). */
+  trustAwsRoot?: boolean;
+  /** Replace the nsm package's verifier (tests, other TEEs). */
+  verifyAttestation?: AttestationVerifier;
+  /** Persist keys and aliases here; in memory only when absent. */
+  dataDir?: string;
+  /** Master key file for key material at rest; default <dataDir>/master.key. */
+  masterKeyFile?: string;
+  maxBodyBytes?: number;
+  /** Called with one line per request (and with internal errors). */
+  log?: (line: string) => void;
+}
+
+export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
+  accessKeyId: "kms-local",
+  secretAccessKey: "kms-local",
+  principalArn: `arn:aws:iam::${account}:user/kms-local`,
+});
+
+const JSON_TYPE = "application/x-amz-json-1.1";
+
+export class KmsLocal {
+  private constructor(
+    readonly kms: Kms,
+    private readonly server: Server,
+    private readonly signatures: SigV4Verifier,
+    private readonly maxBodyBytes: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(options: KmsLocalOptions = {}): Promise<KmsLocal> {
+    const region = options.region ?? DEFAULT_REGION;
+    const account = options.account ?? DEFAULT_ACCOUNT;
+    const persistence = options.dataDir ? await FileStore.open(options.dataDir, options.masterKeyFile) : null;
+    const store = await Store.open(persistence);
+    const verify = options.verifyAttestation ?? nsmAttestationVerifier(options.trustedRoots ?? [], options.trustAwsRoot ?? true);
+    const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
+    const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
+    const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
+    const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log ?? (() => {}));
+    server.on("request", (req, res) => void local.handle(req, res));
+    server.on("clientError", (_err, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    return local;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+  get host(): string {
+    return (this.server.address() as AddressInfo).address;
+  }
+  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000. */
+  get endpoint(): string {
+    const host = this.host.includes(":") ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await this.kms.store.close();
+  }
+
+  /** Reads the body up to the limit; null (after answering) if it is over. */
+  private readBody(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Buffer | null> {
+    const limit = this.maxBodyBytes;
+    const tooLarge = () => {
+      res.setHeader("Connection", "close");
+      this.send(res, requestId, new SerializationException(`The request body is larger than the ${limit}-byte limit.`));
+      req.resume(); // drain (discarding) so the client can read the answer; the connection closes after it
+    };
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (declared > limit) {
+      tooLarge();
+      return Promise.resolve(null);
+    }
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      req.on("data", (chunk: Buffer) => {
+        if (done) return;
+        size += chunk.length;
+        if (size > limit) {
+          done = true;
+          tooLarge();
+          resolve(null);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on("end", () => {
+        if (!done) {
+          done = true;
+          resolve(Buffer.concat(chunks, size));
+        }
+      });
+      req.on("error", () => {
+        if (!done) {
+          done = true;
+          resolve(null);
+        }
+      });
+    });
+  }
+
+  private send(res: ServerResponse, requestId: string, result: Record<string, unknown> | KmsError) {
+    if (res.headersSent || res.destroyed) return;
+    let status = 200;
+    let body: string;
+    if (result instanceof KmsError) {
+      status = result.status;
+      const messageKey = result.code === "AccessDeniedException" ? "Message" : "message";
+      body = JSON.stringify({ __type: result.code, [messageKey]: result.message });
+    } else {
+      body = JSON.stringify(result);
+    }
+    res.writeHead(status, {
+      "Content-Type": JSON_TYPE,
+      "Content-Length": Buffer.byteLength(body),
+      "x-amzn-RequestId": requestId,
+      Date: new Date().toUTCString(),
+    });
+    res.end(body);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const requestId = randomUUID();
+    const started = process.hrtime.bigint();
+    let operation = "-";
+    let outcome: Record<string, unknown> | KmsError;
+    try {
+      const body = await this.readBody(req, res, requestId);
+      if (body === null) return;
+      const target = req.headers["x-amz-target"];
+      if (req.method !== "POST" || (req.url ?? "/").split("?")[0] !== "/") {
+        throw new UnsupportedOperationException("kms-local answers only POST / in the AWS JSON 1.1 protocol.");
+      }
+      const contentType = req.headers["content-type"];
+      if (contentType !== undefined && !/^application\/(x-amz-)?json/.test(contentType)) {
+        throw new SerializationException(`Unsupported Content-Type '${contentType}': use ${JSON_TYPE}.`);
+      }
+      const caller = await this.signatures.verify({ method: req.method, url: req.url ?? "/", headers: req.headers, body });
+      const m = typeof target === "string" ? /^TrentService\.(\w+)$/.exec(target) : null;
+      operation = m?.[1] ?? String(target ?? "-");
+      const run = m ? OPERATIONS[m[1]] : undefined;
+      if (!run) throw new UnsupportedOperationException(`Operation ${operation} is not supported by kms-local.`);
+      outcome = await run(this.kms, Input.parse(body), caller);
+    } catch (e) {
+      if (e instanceof KmsError) outcome = e;
+      else {
+        this.log(`internal error in ${operation} (request ${requestId}): ${(e as Error)?.stack ?? String(e)}`);
+        outcome = new KMSInternalException("An internal error occurred in kms-local.");
+      }
+    }
+    this.send(res, requestId, outcome);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    this.log(`${operation} ${outcome instanceof KmsError ? outcome.code : "OK"} ${ms.toFixed(1)}ms ${requestId}`);
+  }
+}
