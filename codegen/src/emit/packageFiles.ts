@@ -13,6 +13,11 @@ export const DEPENDENCIES: Record<string, string> = {
   "@smithy/types": "^4.19.0",
 };
 
+/** Build-time only: esbuild bundles dist/cjs and dist/esm into one file each (fast to load). */
+export const DEV_DEPENDENCIES: Record<string, string> = {
+  esbuild: "^0.28.2",
+};
+
 const TEMPLATES = join(__dirname, "..", "..", "templates");
 
 export function emitPackageFiles(ctx: Context): [string, string][] {
@@ -36,8 +41,9 @@ export function emitPackageFiles(ctx: Context): [string, string][] {
       "./package.json": "./package.json",
     },
     files: ["dist", "README.md", "LICENSE"],
-    scripts: { build: "node ../../scripts/build-package.mjs" },
+    scripts: { build: "node ../../scripts/build-bundled-package.mjs" },
     dependencies: DEPENDENCIES,
+    devDependencies: DEV_DEPENDENCIES,
   };
   const tsconfig = {
     extends: "../../tsconfig.base.json",

@@ -9,7 +9,6 @@ import {
   NODE_APP_ID_CONFIG_OPTIONS,
 } from "@aws-sdk/core/client";
 import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from "@aws-sdk/core/httpAuthSchemes";
-import { defaultProvider as credentialDefaultProvider } from "@aws-sdk/credential-provider-node";
 import { emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode } from "@smithy/core/client";
 import {
   loadConfig as loadNodeConfig,
@@ -22,6 +21,7 @@ import {
 import { DEFAULT_RETRY_MODE, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, NODE_RETRY_MODE_CONFIG_OPTIONS } from "@smithy/core/retry";
 import { calculateBodyLength } from "@smithy/core/serde";
 import { NodeHttpHandler as RequestHandler, streamCollector } from "@smithy/node-http-handler";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { KMSClientConfig } from "./KMSClient.js";
 import { getRuntimeConfig as getSharedRuntimeConfig } from "./runtimeConfig.shared.js";
 import { CLIENT_VERSION } from "./version.js";
@@ -41,6 +41,18 @@ export const getRuntimeConfig = (
     ...clientSharedValues,
     ...config,
     ...nodeDefaults(config, clientSharedValues),
+  };
+};
+
+/**
+ * The standard credential chain (@aws-sdk/credential-provider-node), loaded when credentials are first
+ * needed rather than when this package is imported: clients given `credentials` never load it.
+ */
+const credentialDefaultProvider = (init: any): AwsCredentialIdentityProvider => {
+  let provider: AwsCredentialIdentityProvider | undefined;
+  return async (options) => {
+    provider ??= (await import("@aws-sdk/credential-provider-node")).defaultProvider(init);
+    return provider(options);
   };
 };
 
