@@ -9,6 +9,9 @@ export { decryptEnvelopedKey, subjectKeyIdentifierOf } from "./cms/decrypt.js";
 export { parseEnvelopedData, type EnvelopedDataFields } from "./cms/parse.js";
 export { NsmClient, type AttestationRequest } from "./nsm/client.js";
 export type { NsmDescription, PcrDescription, NsmDigest } from "./nsm/responses.js";
+// Simulated NSM (3b): opt-in, for local development and tests
+export { SimulatedNsm, type SimulatedNsmOptions } from "./simulator/simulated-nsm.js";
+export { SimulatorCa, createSimulatorCa, loadOrCreateSimulatorCa, type SimulatorCaOptions } from "./simulator/ca.js";
 // Attestation verification (3a)
 export { verifyAttestation, clearAttestationCache, isDebugMode, type VerifyAttestationOptions, type PcrValue } from "./attestation/verify.js";
 export { parseAttestation, type AttestationDocument } from "./attestation/document.js";

@@ -1,0 +1,74 @@
+// The simulator CA can be saved and shared: a CA loaded from PEM signs documents that chain to the
+// same root; bad PEM is refused with a typed error; the private key never shows in JSON or inspect.
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { createSimulatorCa, loadOrCreateSimulatorCa, SimulatorCa } from "../../src/simulator/ca";
+import { SimulatedNsm } from "../../src/simulator/simulated-nsm";
+import { NsmClient } from "../../src/nsm/client";
+import { SimulatorCaError } from "../../src/errors";
+import { children, content, cose } from "./cbor-skeleton";
+
+const ca = createSimulatorCa();
+
+test("the root is a self-signed P-384 CA that openssl accepts", () => {
+  const text = execFileSync("openssl", ["x509", "-noout", "-text"], { input: ca.certificatePem, encoding: "utf8" });
+  expect(text).toMatch(/NIST CURVE: P-384/);
+  expect(text).toMatch(/CA:TRUE/);
+  const x = new X509Certificate(ca.certificate);
+  expect(x.verify(x.publicKey)).toBe(true);
+  expect(x.subject).toBe(x.issuer);
+  // default validity: from a day ago for 30 years
+  expect(Date.parse(x.validTo) - Date.parse(x.validFrom)).toBe(30 * 365 * 86400000);
+});
+
+test("a CA saved with toPem and loaded with fromPem issues chains to the same root", async () => {
+  const loaded = SimulatorCa.fromPem(ca.toPem());
+  expect(loaded.certificate).toEqual(ca.certificate);
+  const doc = await new NsmClient(new SimulatedNsm({ ca: loaded, pcrs: { 0: "11".repeat(48) } })).attestation();
+  const other = await new NsmClient(new SimulatedNsm({ ca, pcrs: { 0: "22".repeat(48) } })).attestation();
+  for (const d of [doc, other]) {
+    const s = cose(d);
+    const bundle = children(s.payload, s.fields.get("cabundle")!.item).map((i) => content(s.payload, i));
+    expect(bundle[0]).toEqual(ca.certificate);
+    // the regional certificate is signed by the shared root's key
+    expect(new X509Certificate(bundle[1]!).verify(new X509Certificate(ca.certificate).publicKey)).toBe(true);
+  }
+});
+
+test("loadOrCreateSimulatorCa creates a private file once, then loads it", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nsm-ca-"));
+  try {
+    const file = join(dir, "ca.pem");
+    const a = loadOrCreateSimulatorCa(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const b = loadOrCreateSimulatorCa(file);
+    expect(b.certificate).toEqual(a.certificate);
+    expect(readFileSync(file, "utf8")).toMatch(/BEGIN PRIVATE KEY/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bad PEM is refused with SimulatorCaError", () => {
+  const other = createSimulatorCa();
+  const certOnly = ca.certificatePem;
+  const keyOf = (c: SimulatorCa) => c.toPem().slice(c.certificatePem.length);
+  const p256 = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+  for (const bad of ["", "garbage", certOnly, keyOf(ca), certOnly + keyOf(other), certOnly + p256, ca.toPem() + ca.toPem(), 42 as unknown as string]) {
+    expect(() => SimulatorCa.fromPem(bad)).toThrow(SimulatorCaError);
+  }
+  const corrupted = ca.toPem().replace(/(BEGIN CERTIFICATE-----\n)(.{10})/, "$1AAAAAAAAAA");
+  expect(() => SimulatorCa.fromPem(corrupted)).toThrow(SimulatorCaError);
+});
+
+test("the CA's private key shows in neither JSON nor util.inspect", () => {
+  const pkcs8 = ca.toPem().split("-----BEGIN PRIVATE KEY-----")[1]!.split("-----END")[0]!.replace(/\s+/g, "");
+  for (const shown of [JSON.stringify(ca), inspect(ca, { depth: 10, showHidden: true }), JSON.stringify(new SimulatedNsm({ ca })), inspect(new SimulatedNsm({ ca }), { depth: 10 })]) {
+    expect(shown).not.toContain(pkcs8.slice(20, 60));
+    expect(shown).not.toMatch(/PRIVATE KEY/);
+  }
+});
