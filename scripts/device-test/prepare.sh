@@ -19,6 +19,9 @@ skip() { echo "SKIP=$*"; exit 77; }
 command -v apt-get >/dev/null 2>&1 || skip "the device test needs a Debian host (apt-get not found)"
 mkdir -p "$CACHE" 2>/dev/null || skip "cannot create the cache directory $CACHE (set NSM_DEVICE_TEST_CACHE)"
 [ -w "$CACHE" ] || skip "cache directory $CACHE is not writable (set NSM_DEVICE_TEST_CACHE)"
+# One preparation at a time per cache (a second run waits for the first one's QEMU build).
+exec 9>"$CACHE/.lock"
+flock -w 1800 9 || { echo "timed out waiting for another device-test preparation (lock $CACHE/.lock)" >&2; exit 1; }
 
 free_mb() { df -Pm "$1" | awk 'NR==2 {print $4}'; }
 

@@ -17,6 +17,7 @@ export function parseResults(text) {
   let booted = false;
   let done = null;
   let exit = null;
+  const uptime = {}; // guest seconds since boot when init started and when node exited
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/\r/g, "");
     const at = line.indexOf("NSMT {");
@@ -28,11 +29,17 @@ export function parseResults(text) {
       problems.push(`unreadable result line: ${line.slice(at, at + 200)}`);
       continue;
     }
-    if (ev.type === "boot") booted = true;
+    if (ev.type === "boot") {
+      booted = true;
+      uptime.boot = Number(ev.uptime);
+    }
     else if (ev.type === "case" && typeof ev.name === "string" && typeof ev.ok === "boolean") {
       cases.push({ name: ev.name, ok: ev.ok, detail: typeof ev.detail === "string" ? ev.detail : "" });
     } else if (ev.type === "done") done = ev;
-    else if (ev.type === "exit") exit = ev.code;
+    else if (ev.type === "exit") {
+      exit = ev.code;
+      uptime.exit = Number(ev.uptime);
+    }
     else if (ev.type === "error") problems.push(`guest: ${ev.detail}`);
     else problems.push(`unexpected result event: ${line.slice(at, at + 200)}`);
   }
@@ -46,5 +53,5 @@ export function parseResults(text) {
   }
   if (booted && exit === null) problems.push("node's exit status never arrived");
   else if (exit !== null && exit !== 0) problems.push(`node exited with status ${exit}`);
-  return { cases, passed, failed, problems, ok: failed === 0 && problems.length === 0 };
+  return { cases, passed, failed, problems, uptime, ok: failed === 0 && problems.length === 0 };
 }

@@ -9,7 +9,7 @@
 // Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot, default 180), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,6 +66,9 @@ if (build.status !== 0) {
 }
 log(`nsm package built (${secs(tBuild)} s)`);
 
+// The initramfs (node alone is ~100 MB) is written to the temp directory.
+const tmpFree = statfsSync(tmpdir());
+if (tmpFree.bavail * tmpFree.bsize < 400 * 2 ** 20) finish({ skipped: 1, skipReason: `less than 400 MB free in ${tmpdir()} for the initramfs` });
 const work = mkdtempSync(join(tmpdir(), "nsm-device-test-"));
 let outcome;
 try {
@@ -100,7 +103,8 @@ try {
   if (run.timedOut) r.problems.push(`the guest did not finish within ${timeoutS} s and was stopped`);
   else if (run.code !== 0) r.problems.push(`QEMU exited with ${run.code ?? run.signal}: ${run.stderr.trim().slice(0, 500)}`);
   for (const p of r.problems) console.log(`  FAIL ${p}`);
-  log(`guest ran ${(run.ms / 1000).toFixed(1)} s`);
+  const phases = r.uptime.boot >= 0 && r.uptime.exit >= 0 ? ` (kernel boot ${r.uptime.boot.toFixed(1)} s, checks ${(r.uptime.exit - r.uptime.boot).toFixed(1)} s)` : "";
+  log(`guest ran ${(run.ms / 1000).toFixed(1)} s${phases}`);
   const failed = r.failed + (r.problems.length > 0 ? 1 : 0);
   if (failed > 0) {
     console.log("---- guest console (last 60 lines) ----");

@@ -287,6 +287,17 @@ async function main() {
     return `${h1.publicKey.length}-byte public key`;
   });
 
+  await check("The ESM build reaches the device too (import() of the package)", async () => {
+    const esm = await import("@nitro-enclaves-sdk/nsm");
+    assert(esm.DeviceTransport !== nsm.DeviceTransport, "import() returned the CommonJS build");
+    const esmClient = new esm.NsmClient(new esm.DeviceTransport());
+    try {
+      equal((await esmClient.describeNsm()).moduleId, expect.moduleId, "module_id through the ESM build");
+    } finally {
+      esmClient.close();
+    }
+  });
+
   client.close();
   emit({ type: "done", passed, failed });
 }
