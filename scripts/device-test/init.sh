@@ -20,6 +20,7 @@ done
 # The driver registers /dev/nsm once the virtio device has probed; give it a moment.
 i=0
 while [ ! -c /dev/nsm ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -c /dev/nsm ] || say '{"type":"error","detail":"/dev/nsm did not appear after loading the nsm module"}'
 
 cd /app
 node /app/guest.cjs >"$RESULTS" 2>/dev/console

@@ -100,7 +100,7 @@ build_qemu() {
   local out=$1 work=$CACHE/build
   [ "$(free_mb "$CACHE")" -ge 3000 ] || skip "not enough space to build QEMU (need 3 GB free in $CACHE)"
   # Build dependencies: meson >= 1.5 and pycotap come from bookworm-backports; libcbor enables virtio-nsm.
-  local deps="meson python3-pycotap python3-venv ninja-build flex bison pkgconf gcc make libglib2.0-dev libcbor-dev zlib1g-dev xz-utils"
+  local deps="meson python3-pycotap python3 python3-venv ninja-build flex bison pkgconf gcc libc6-dev make libglib2.0-dev libcbor-dev zlib1g-dev xz-utils"
   local missing=""
   for p in $deps; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
   if ! dpkg --compare-versions "$(dpkg-query -W -f '${Version}' meson 2>/dev/null || echo 0)" ge 1.5; then
@@ -109,7 +109,12 @@ build_qemu() {
   if [ -n "$missing" ]; then
     [ "$(id -u)" = 0 ] || skip "QEMU build dependencies missing ($missing) and not root to install them"
     log "installing QEMU build dependencies:$missing"
-    apt-get -q install -y --no-install-recommends -t bookworm-backports $missing >"$APT_DIR/install.log" 2>&1 \
+    # only meson and pycotap come from backports; "-t bookworm-backports" would upgrade unrelated libraries
+    local spec="" p
+    for p in $missing; do
+      case $p in meson | python3-pycotap) spec="$spec $p/bookworm-backports" ;; *) spec="$spec $p" ;; esac
+    done
+    apt-get -q install -y --no-install-recommends $spec >"$APT_DIR/install.log" 2>&1 \
       || skip "could not install QEMU build dependencies (see $APT_DIR/install.log)"
   fi
   rm -rf "$work" && mkdir -p "$work"
