@@ -90,7 +90,7 @@ ${entries.map(([name, p]) => `  ${name}: { type: "builtInParams", name: ${quote(
 
 /** The parameters of the endpoint rules. */
 export interface EndpointParameters extends __EndpointParameters {
-${entries.map(([name, p]) => `  ${name}?: ${p.type === "boolean" ? "boolean" : "string"} | undefined;`).join("\n")}
+${entries.map(([name, p]) => `  ${name}?: ${p.type.toLowerCase() === "boolean" ? "boolean" : "string"} | undefined;`).join("\n")}
 }
 `;
 }

@@ -1,0 +1,101 @@
+// A malformed model fails with a message naming the shape at fault, and nothing is written.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CodegenError } from "../src/errors";
+import { generate } from "../src/pipeline";
+import { FIXTURES, REPO, listFiles, readModel, tempDir } from "./helpers";
+
+const mini = () => readModel(join(FIXTURES, "mini-pre-recipient.json")) as any;
+
+const cases: [string, (m: any) => any, RegExp][] = [
+  [
+    "a member targeting a missing shape",
+    (m) => ((m.shapes["example.kms#DecryptRequest"].members.KeyId.target = "example.kms#Nope"), m),
+    /example\.kms#DecryptRequest\$KeyId: targets missing shape example\.kms#Nope/,
+  ],
+  [
+    "an unknown shape type",
+    (m) => ((m.shapes["example.kms#PlaintextType"].type = "blobby"), m),
+    /example\.kms#PlaintextType: unknown shape type "blobby"/,
+  ],
+  [
+    "a list whose member has no target",
+    (m) => ((m.shapes["example.kms#KeyList"] = { type: "list", member: {} }), m),
+    /example\.kms#KeyList\$member: member must be an object with a string target/,
+  ],
+  [
+    "an operation whose output is missing",
+    (m) => ((m.shapes["example.kms#GenerateRandom"].output.target = "example.kms#Gone"), m),
+    /example\.kms#GenerateRandom: output refers to missing shape example\.kms#Gone/,
+  ],
+  [
+    "a service listing a missing operation",
+    (m) => (m.shapes["example.kms#MiniKms"].operations.push({ target: "example.kms#Encrypt" }), m),
+    /example\.kms#MiniKms: operations\[3\] refers to missing shape example\.kms#Encrypt/,
+  ],
+  [
+    "a shape that is not an object",
+    (m) => ((m.shapes["example.kms#Weird"] = "blob"), m),
+    /example\.kms#Weird: shape definition must be an object/,
+  ],
+];
+
+describe("malformed models", () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => (tmp = tempDir("malformed")));
+  afterEach(() => tmp.cleanup());
+
+  const writeModel = (model: unknown) => {
+    const path = join(tmp.dir, "model.json");
+    writeFileSync(path, typeof model === "string" ? model : JSON.stringify(model));
+    return path;
+  };
+
+  it.each(cases)("%s: fails naming the shape and writes nothing", (_name, corrupt, message) => {
+    const out = join(tmp.dir, "out");
+    expect(() => generate(writeModel(corrupt(mini())), out)).toThrow(message);
+    expect(existsSync(out)).toBe(false);
+    expect(listFiles(tmp.dir)).toEqual(["model.json"]); // no staging directory left behind either
+  });
+
+  it("bad JSON fails with a read error naming the file and writes nothing", () => {
+    const out = join(tmp.dir, "out");
+    const path = writeModel('{ "smithy": "2.0", "shapes": { ');
+    let error: unknown;
+    try {
+      generate(path, out);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CodegenError);
+    expect((error as CodegenError).code).toBe("MODEL_READ");
+    expect((error as Error).message).toContain("is not valid JSON");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a failure leaves an existing output directory exactly as it was", () => {
+    const out = join(tmp.dir, "out");
+    mkdirSync(join(out, "src"), { recursive: true });
+    writeFileSync(join(out, "src", "index.ts"), "previous output\n");
+    expect(() => generate(writeModel(cases[0]![1](mini())), out)).toThrow(CodegenError);
+    expect(listFiles(out)).toEqual(["src/index.ts"]);
+    expect(readFileSync(join(out, "src", "index.ts"), "utf8")).toBe("previous output\n");
+  });
+
+  it("the command line exits 1 with the message on stderr", () => {
+    const out = join(tmp.dir, "out");
+    const model = writeModel(cases[1]![1](mini()));
+    let stderr = "";
+    let status = 0;
+    try {
+      execFileSync(process.execPath, [join(REPO, "codegen/bin/generate.mjs"), model, out], { stdio: "pipe" });
+    } catch (e: any) {
+      status = e.status;
+      stderr = String(e.stderr);
+    }
+    expect(status).toBe(1);
+    expect(stderr).toMatch(cases[1]![2]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
