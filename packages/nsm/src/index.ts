@@ -12,6 +12,9 @@ export type { NsmDescription, PcrDescription, NsmDigest } from "./nsm/responses.
 // Simulated NSM (3b): opt-in, for local development and tests
 export { SimulatedNsm, type SimulatedNsmOptions } from "./simulator/simulated-nsm.js";
 export { SimulatorCa, createSimulatorCa, loadOrCreateSimulatorCa, type SimulatorCaOptions } from "./simulator/ca.js";
+// Enclave handle (3b)
+export { EnclaveHandle, type EnclaveHandleOptions, type AttestOptions, type RsaModulusBits } from "./handle/enclave-handle.js";
+export { getOrInitializeHandle } from "./handle/get-or-initialize.js";
 // Attestation verification (3a)
 export { verifyAttestation, clearAttestationCache, isDebugMode, type VerifyAttestationOptions, type PcrValue } from "./attestation/verify.js";
 export { parseAttestation, type AttestationDocument } from "./attestation/document.js";
