@@ -1,0 +1,237 @@
+// Differential test: our generated client against the official @aws-sdk/client-kms built from the same
+// model. For every operation in the model, the same input must put the same request on the wire, the
+// same response bytes must parse to the same output, and every modelled error must come back as the
+// same typed exception. Inputs and responses are generated from the model's shapes.
+import { CaptureHandler, clientOf, configFor, isolateFromAwsEnvironment, ok, toWire, type CannedResponse } from "./capture";
+import { OFFICIAL_ALIAS, OURS_PACKAGE, official, ours, type KmsModule } from "./clients";
+import { errorShapes, localName, operations, shape, type Operation } from "./model";
+import { sample, type Coverage } from "./samples";
+
+const VARIANTS = [0, 1, 2];
+const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
+
+let restoreEnv: () => void;
+beforeAll(() => {
+  restoreEnv = isolateFromAwsEnvironment();
+});
+afterAll(() => restoreEnv());
+
+/** Sends `input` as `op` through a fresh client of `mod` that answers `response`; returns the request and the outcome. */
+async function call(mod: KmsModule, op: string, input: unknown, response: CannedResponse, via: "command" | "aggregate" = "command") {
+  const handler = new CaptureHandler(() => response);
+  let output: unknown;
+  let error: unknown;
+  try {
+    if (via === "command") output = await clientOf(mod, handler).send(new mod[`${op}Command`](input));
+    else output = await new mod.KMS(configFor(handler))[lowerFirst(op)](input);
+  } catch (e) {
+    error = e;
+  }
+  return { request: handler.wire[0], output, error };
+}
+
+/** The inputs each operation is sent with: every member on several variants, and required members only. */
+function inputsFor(op: Operation, seen?: Coverage) {
+  return [
+    ...VARIANTS.map((variant) => ({ label: `all members, variant ${variant}`, value: sample(op.input, op.name, { variant, requiredOnly: false }, seen).value })),
+    { label: "required members only", value: sample(op.input, op.name, { variant: 0, requiredOnly: true }, seen).value },
+  ];
+}
+
+describe("the generated inputs cover the kinds of value the issue names", () => {
+  test("blobs, timestamps, maps, lists, enums, nested structures and Recipient all occur", () => {
+    const seen: Coverage = new Set();
+    for (const op of operations) inputsFor(op, seen);
+    for (const kind of ["blob", "timestamp", "map", "list", "enum", "integer", "boolean", "nested structure", "Recipient", "empty list", "empty map"]) {
+      expect({ kind, covered: seen.has(kind) }).toEqual({ kind, covered: true });
+    }
+  });
+});
+
+describe("public surface", () => {
+  test("the two modules compared are two different packages: ours (built) and the official", () => {
+    expect(require(`${OURS_PACKAGE}/package.json`)).toMatchObject({ name: OURS_PACKAGE, version: "3.1156.0" });
+    expect(require.resolve(OURS_PACKAGE)).toMatch(/packages\/client-kms\/dist\/cjs\//);
+    expect(require(`${OFFICIAL_ALIAS}/package.json`)).toMatchObject({ name: "@aws-sdk/client-kms", version: "3.1156.0" });
+    expect(ours.KMSClient).not.toBe(official.KMSClient);
+  });
+
+  test("ours exports every name the official client exports, of the same kind", () => {
+    const missing = Object.keys(official).filter((name) => !(name in ours));
+    expect(missing).toEqual([]);
+    const kindDiffers = Object.keys(official).filter((name) => typeof ours[name] !== typeof official[name]);
+    expect(kindDiffers).toEqual([]);
+  });
+
+  test("enum objects have the same members and values", () => {
+    const enums = Object.keys(official).filter((n) => typeof official[n] === "object" && official[n] !== null && Object.values(official[n]).every((v) => typeof v === "string"));
+    expect(enums.length).toBeGreaterThan(20);
+    for (const name of enums) expect({ name, value: ours[name] }).toStrictEqual({ name, value: official[name] });
+  });
+
+  test("a command class, a paginator and an aggregated method for every operation in the model", () => {
+    for (const op of operations) {
+      expect(typeof ours[`${op.name}Command`]).toBe("function");
+      expect(typeof ours.KMS.prototype[lowerFirst(op.name)]).toBe("function");
+      if (op.paginated) expect(typeof ours[`paginate${op.name}`]).toBe("function");
+    }
+  });
+});
+
+describe.each(operations)("$name", (op) => {
+  test("puts the same request on the wire for the same input", async () => {
+    for (const { label, value } of inputsFor(op)) {
+      const theirs = await call(official, op.name, value, ok());
+      const mine = await call(ours, op.name, value, ok());
+      expect(theirs.error).toBeUndefined();
+      expect({ label, request: mine.request }).toStrictEqual({ label, request: theirs.request });
+      // The aggregated client (`new KMS().decrypt(...)`) sends the very same request.
+      const aggregate = await call(ours, op.name, value, ok(), "aggregate");
+      expect({ label, request: aggregate.request }).toStrictEqual({ label, request: theirs.request });
+    }
+  });
+
+  test("the request names the operation and carries the input as awsJson1_1", async () => {
+    const value = sample(op.input, op.name, { variant: 0, requiredOnly: false });
+    const { request } = await call(ours, op.name, value.value, ok());
+    expect(request.method).toBe("POST");
+    expect(request.path).toBe("/");
+    expect(request.headers["x-amz-target"]).toBe(`TrentService.${op.name}`);
+    expect(request.headers["content-type"]).toBe("application/x-amz-json-1.1");
+    // Independent of either client: the body is what the model says the input looks like in JSON.
+    expect(JSON.parse(request.body)).toEqual(value.wire);
+  });
+
+  test("parses the same response bytes to the same output", async () => {
+    for (const variant of VARIANTS) {
+      const out = sample(op.output, op.name, { variant, requiredOnly: false });
+      // A member the model does not know (a newer service) must be ignored by both.
+      const body = { ...(out.wire as object), SomeFutureMember: { x: [1] } };
+      const response: CannedResponse = { statusCode: 200, headers: { "x-amzn-requestid": `rid-${op.name}-${variant}` }, body: JSON.stringify(body) };
+      const input = sample(op.input, op.name, { variant: 0, requiredOnly: true }).value;
+      const theirs = await call(official, op.name, input, response);
+      const mine = await call(ours, op.name, input, response);
+      expect(theirs.error).toBeUndefined();
+      expect(mine.error).toBeUndefined();
+      expect({ variant, output: mine.output }).toStrictEqual({ variant, output: theirs.output });
+      // Independent of either client: the modelled members decode to what the model says they hold.
+      const { $metadata, ...fields } = theirs.output as Record<string, unknown>;
+      const modelled = Object.fromEntries(Object.keys(out.value as object).map((k) => [k, fields[k]]));
+      expect(modelled).toEqual(out.value);
+      // (The official client hands a Unit output's body back as it came; only modelled outputs drop it.)
+      if (op.output !== "smithy.api#Unit") expect(fields).not.toHaveProperty("SomeFutureMember");
+      expect($metadata).toMatchObject({ httpStatusCode: 200, requestId: `rid-${op.name}-${variant}`, attempts: 1 });
+    }
+  });
+
+  test.each(op.errors.map((id) => ({ error: localName(id), id })))("modelled error $error comes back the same", async ({ error, id }) => {
+    for (const response of errorResponses(id)) {
+      const input = sample(op.input, op.name, { variant: 0, requiredOnly: true }).value;
+      const theirs = await call(official, op.name, input, response);
+      const mine = await call(ours, op.name, input, response);
+      expect(errorView(official, theirs.error)).toMatchObject({ name: error, ownClass: true, serviceException: true });
+      expect(errorView(ours, mine.error)).toStrictEqual(errorView(official, theirs.error));
+    }
+  });
+});
+
+describe("errors outside an operation's model", () => {
+  test.each(errorShapes.map(localName))("%s is exported and thrown as itself by any operation", async (error) => {
+    const response = errorResponses(`com.amazonaws.kms#${error}`)[0];
+    const theirs = await call(official, "ListKeys", {}, response);
+    const mine = await call(ours, "ListKeys", {}, response);
+    expect(errorView(ours, mine.error)).toStrictEqual(errorView(official, theirs.error));
+  });
+
+  test("an error type the model does not know becomes a KMSServiceException named after it", async () => {
+    const response: CannedResponse = { statusCode: 400, body: JSON.stringify({ __type: "com.amazonaws.kms#BrandNewException", message: "new" }) };
+    const theirs = await call(official, "Decrypt", {}, response);
+    const mine = await call(ours, "Decrypt", {}, response);
+    expect(errorView(official, theirs.error)).toMatchObject({ name: "BrandNewException", serviceException: true });
+    expect(errorView(ours, mine.error)).toStrictEqual(errorView(official, theirs.error));
+  });
+
+  test("a 5xx with no body keeps the status and request id", async () => {
+    const response: CannedResponse = { statusCode: 503, headers: { "x-amzn-requestid": "rid-503" }, body: "" };
+    const theirs = await call(official, "GenerateRandom", { NumberOfBytes: 32 }, response);
+    const mine = await call(ours, "GenerateRandom", { NumberOfBytes: 32 }, response);
+    expect(errorView(ours, mine.error)).toStrictEqual(errorView(official, theirs.error));
+  });
+});
+
+describe("retries", () => {
+  test("a retryable error then success: same requests and $metadata.attempts", async () => {
+    const run = async (mod: KmsModule) => {
+      const handler = new CaptureHandler((_, i) =>
+        i === 0 ? errorResponses("com.amazonaws.kms#KMSInternalException")[0] : ok({ Plaintext: "AAEC", KeyId: "k" }),
+      );
+      const client = clientOf(mod, handler, { maxAttempts: 3 });
+      const output = await client.send(new mod.GenerateRandomCommand({ NumberOfBytes: 3 }));
+      return { requests: handler.wire, attempts: output.$metadata.attempts, plaintext: output.Plaintext };
+    };
+    const theirs = await run(official);
+    expect(theirs.attempts).toBe(2);
+    expect(await run(ours)).toStrictEqual(theirs);
+  });
+});
+
+describe.each(operations.filter((op) => op.paginated))("paginate$name", (op) => {
+  test("walks the same pages with the same requests", async () => {
+    const p = op.paginated!;
+    const run = async (mod: KmsModule) => {
+      const pages = [0, 1, 2].map((variant) => sample(op.output, op.name, { variant, requiredOnly: false }).wire as Record<string, unknown>);
+      pages[0][p.outputToken] = "token-1";
+      pages[1][p.outputToken] = "token-2";
+      delete pages[2][p.outputToken];
+      const handler = new CaptureHandler((_, i) => ok(pages[i]));
+      const input = { ...(sample(op.input, op.name, { variant: 0, requiredOnly: true }).value as object) };
+      const seen: unknown[] = [];
+      for await (const page of mod[`paginate${op.name}`]({ client: clientOf(mod, handler), pageSize: 7 }, input)) seen.push(page);
+      return { requests: handler.wire, pages: seen };
+    };
+    const theirs = await run(official);
+    expect(theirs.requests.map((r) => JSON.parse(r.body)[p.inputToken])).toEqual([undefined, "token-1", "token-2"]);
+    expect(await run(ours)).toStrictEqual(theirs);
+  });
+});
+
+/** The ways an awsJson1_1 service names an error: `__type` in the body (qualified or not), or the header. */
+function errorResponses(id: string): CannedResponse[] {
+  const s = shape(id);
+  const name = localName(id);
+  const statusCode = (s.traits?.["smithy.api#httpError"] as number | undefined) ?? (s.traits?.["smithy.api#error"] === "server" ? 500 : 400);
+  const members = sample(id, name, { variant: 0, requiredOnly: false }).wire as Record<string, unknown>;
+  const headers = { "x-amzn-requestid": `rid-${name}` };
+  return [
+    { statusCode, headers, body: JSON.stringify({ __type: id, ...members }) },
+    { statusCode, headers, body: JSON.stringify({ __type: name, Message: `capitalised ${name}` }) },
+    {
+      statusCode,
+      headers: { ...headers, "x-amzn-errortype": `${name}:http://internal.amazon.com/coral/com.amazon.coral.service/` },
+      body: JSON.stringify(members),
+    },
+  ];
+}
+
+/** An error as a caller sees it: class checks against its own module, name, message and every own field. */
+function errorView(mod: KmsModule, e: unknown) {
+  if (!(e instanceof Error)) return { notAnError: e };
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(e)) fields[key] = (e as unknown as Record<string, unknown>)[key];
+  const cls = mod[e.name];
+  return {
+    name: e.name,
+    message: e.message,
+    fields,
+    ownClass: typeof cls === "function" && e instanceof cls && e.constructor === cls,
+    serviceException: e instanceof mod.KMSServiceException,
+    hasResponse: "$response" in e,
+  };
+}
+
+test("the request view ignores only signature, date, invocation id and user agent", () => {
+  const wire = toWire({
+    method: "POST", protocol: "https:", hostname: "h", path: "/", headers: { Authorization: "x", "X-Amz-Date": "d", "X-Amz-Target": "t" }, body: "{}",
+  });
+  expect(wire.headers).toEqual({ "x-amz-target": "t" });
+});
