@@ -155,7 +155,7 @@ describe("symmetric encryption", () => {
     const dec = await client.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { tenant: "a", purpose: "test" } }));
     expect(Buffer.from(dec.Plaintext!).toString()).toBe("secret");
     expect(dec.KeyId).toBe(meta.Arn);
-    for (const wrong of [undefined, { purpose: "test" }, { purpose: "test", tenant: "b" }]) {
+    for (const wrong of [undefined, { purpose: "test" }, { purpose: "test", tenant: "b" }] as (Record<string, string> | undefined)[]) {
       const e = await errorOf(client.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: wrong })));
       expect(e.name).toBe("InvalidCiphertextException");
     }
@@ -198,7 +198,7 @@ describe("symmetric encryption", () => {
     expect((await client.send(new GenerateDataKeyCommand({ KeyId: meta.KeyId, NumberOfBytes: 7 }))).Plaintext!.length).toBe(7);
     expect((await client.send(new GenerateDataKeyCommand({ KeyId: meta.KeyId, KeySpec: "AES_128" }))).Plaintext!.length).toBe(16);
     const np = await client.send(new GenerateDataKeyWithoutPlaintextCommand({ KeyId: meta.KeyId, NumberOfBytes: 64 }));
-    expect(np.Plaintext).toBeUndefined();
+    expect(np).not.toHaveProperty("Plaintext");
     expect((await client.send(new DecryptCommand({ CiphertextBlob: np.CiphertextBlob }))).Plaintext!.length).toBe(64);
     for (const n of [0, 1025]) {
       const e = await errorOf(client.send(new GenerateDataKeyCommand({ KeyId: meta.KeyId, NumberOfBytes: n })));

@@ -65,6 +65,7 @@ export const ListAliases: Operation = async (kms, input, caller) => {
   const keyId = input.string("KeyId", keyIdRule);
   const limit = input.integer("Limit", { min: 1, max: 1000 }) ?? 100;
   const marker = input.string("Marker", { min: 1, max: 1024, pattern: /^[\u0020-\u00FF]*$/ });
+
   let filter: string | undefined;
   if (keyId !== undefined) {
     const key = kms.resolveKey(keyId, { aliases: false });

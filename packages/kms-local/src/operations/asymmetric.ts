@@ -10,9 +10,15 @@ import { b64, type Caller, type Kms } from "../kms.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
-function asymmetricKey(kms: Kms, input: Input, caller: Caller, action: string, usage?: string): StoredKey {
-  const key = kms.resolveKey(input.string("KeyId", { ...keyIdRule, required: true }));
+/** Reads KeyId (and GrantTokens); returns a function that resolves and checks the key once all input is read. */
+function asymmetricKey(kms: Kms, input: Input, action: string, usage?: string): () => StoredKey {
+  const keyId = input.string("KeyId", { ...keyIdRule, required: true });
   grantTokens(input);
+  return () => checkedKey(kms, keyId, action, usage);
+}
+
+function checkedKey(kms: Kms, keyId: string, action: string, usage?: string): StoredKey {
+  const key = kms.resolveKey(keyId);
   kms.requireEnabled(key);
   const arn = kms.keyArn(key.record.keyId);
   if (key.record.keySpec === "SYMMETRIC_DEFAULT") {
@@ -26,7 +32,7 @@ function asymmetricKey(kms: Kms, input: Input, caller: Caller, action: string, u
 }
 
 export const GetPublicKey: Operation = async (kms, input, caller) => {
-  const key = asymmetricKey(kms, input, caller, "GetPublicKey");
+  const key = asymmetricKey(kms, input, "GetPublicKey")();
   kms.authorize(key, "GetPublicKey", caller, kms.conditionContext(caller));
   const r = key.record;
   return {
@@ -57,10 +63,12 @@ interface SignRequest {
 }
 
 function signingRequest(kms: Kms, input: Input, caller: Caller, action: "Sign" | "Verify"): SignRequest {
-  const key = asymmetricKey(kms, input, caller, action, "SIGN_VERIFY");
+  const resolve = asymmetricKey(kms, input, action, "SIGN_VERIFY");
   const message = input.blob("Message", { required: true, min: 1, max: 4096 });
   const type = input.enumOf("MessageType", ["RAW", "DIGEST", "EXTERNAL_MU"] as const) ?? "RAW";
   const algorithm = input.enumOf("SigningAlgorithm", SIGNING_ALGORITHMS, { required: true });
+  if (action === "Verify") input.blob("Signature", { required: true, min: 1, max: 6144 });
+  const key = resolve();
   if (!SPEC_INFO[key.record.keySpec].signing.includes(algorithm)) {
     throw new InvalidKeyUsageException(`Signing algorithm ${algorithm} is not valid for ${kms.keyArn(key.record.keyId)} (key spec ${key.record.keySpec}).`);
   }
@@ -111,9 +119,11 @@ export const Verify: Operation = async (kms, input, caller) => {
 };
 
 export const DeriveSharedSecret: Operation = async (kms, input, caller) => {
-  const key = asymmetricKey(kms, input, caller, "DeriveSharedSecret", "KEY_AGREEMENT");
+  const resolve = asymmetricKey(kms, input, "DeriveSharedSecret", "KEY_AGREEMENT");
   input.enumOf("KeyAgreementAlgorithm", ["ECDH"] as const, { required: true });
   const peerDer = input.blob("PublicKey", { required: true, min: 1, max: 8192 });
+  const hasRecipient = input.structure("Recipient") !== undefined;
+  const key = resolve();
   let peer: KeyObject;
   try {
     peer = createPublicKey({ key: peerDer, format: "der", type: "spki" });
@@ -124,7 +134,7 @@ export const DeriveSharedSecret: Operation = async (kms, input, caller) => {
   if (peer.asymmetricKeyType !== "ec" || peer.asymmetricKeyDetails?.namedCurve !== ours) {
     throw new ValidationException(`PublicKey must be an elliptic-curve key on the same curve as the KMS key (${key.record.keySpec}).`);
   }
-  const recipient = await kms.recipients.fromInput(input);
+  const recipient = hasRecipient ? await kms.recipients.fromInput(input) : undefined;
   kms.authorize(key, "DeriveSharedSecret", caller, kms.conditionContext(caller, { recipient }));
   kms.dryRun(input);
   const secret = diffieHellman({ privateKey: key.privateKey, publicKey: peer });

@@ -8,17 +8,19 @@ import type { Input } from "../input.js";
 import { DATA_KEY_PAIR_SPECS, generateMaterial, MODEL_DATA_KEY_PAIR_SPECS, type DataKeyPairSpec } from "../key-specs.js";
 import { b64, type Caller, type Kms } from "../kms.js";
 import type { Recipient } from "../recipient.js";
+import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
 /** Resolves and checks the symmetric encryption key that wraps a data key; authorizes the action. */
 async function wrappingKey(kms: Kms, input: Input, caller: Caller, action: string, withRecipient: boolean) {
-  const key = kms.resolveKey(input.string("KeyId", { ...keyIdRule, required: true }));
+  const keyId = input.string("KeyId", { ...keyIdRule, required: true });
   const context = input.stringMap("EncryptionContext");
   grantTokens(input);
   return {
-    key,
     context,
-    finish: async (): Promise<Recipient | undefined> => {
+    /** Call once every other member has been read: resolves and checks the key, verifies any Recipient. */
+    finish: async (): Promise<{ key: StoredKey; recipient: Recipient | undefined }> => {
+      const key = kms.resolveKey(keyId);
       kms.requireEnabled(key);
       if (key.record.keySpec !== "SYMMETRIC_DEFAULT" || key.record.keyUsage !== "ENCRYPT_DECRYPT") {
         throw new InvalidKeyUsageException(`${kms.keyArn(key.record.keyId)} key usage is ${key.record.keyUsage} (${key.record.keySpec}) which is not valid for ${action}.`);
@@ -26,7 +28,7 @@ async function wrappingKey(kms: Kms, input: Input, caller: Caller, action: strin
       const recipient = withRecipient ? await kms.recipients.fromInput(input) : undefined;
       kms.authorize(key, action, caller, kms.conditionContext(caller, { encryptionContext: context, recipient }));
       kms.dryRun(input);
-      return recipient;
+      return { key, recipient };
     },
   };
 }
@@ -43,9 +45,9 @@ function dataKeyLength(input: Input): number {
 function generateDataKey(action: "GenerateDataKey" | "GenerateDataKeyWithoutPlaintext"): Operation {
   return async (kms, input, caller) => {
     const withPlaintext = action === "GenerateDataKey";
-    const { key, context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
+    const { context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
     const length = dataKeyLength(input);
-    const recipient = await finish();
+    const { key, recipient } = await finish();
     const dataKey = randomBytes(length);
     try {
       return {
@@ -66,10 +68,10 @@ export const GenerateDataKeyWithoutPlaintext = generateDataKey("GenerateDataKeyW
 function generateDataKeyPair(action: "GenerateDataKeyPair" | "GenerateDataKeyPairWithoutPlaintext"): Operation {
   return async (kms, input, caller) => {
     const withPlaintext = action === "GenerateDataKeyPair";
-    const { key, context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
+    const { context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
     const spec = input.enumOf("KeyPairSpec", MODEL_DATA_KEY_PAIR_SPECS, { required: true });
     if (!(DATA_KEY_PAIR_SPECS as readonly string[]).includes(spec)) throw new UnsupportedOperationException(`KeyPairSpec ${spec} is not supported by kms-local.`);
-    const recipient = await finish();
+    const { key, recipient } = await finish();
     const privateDer = generateMaterial(spec as DataKeyPairSpec);
     try {
       const publicDer = createPublicKey(createPrivateKey({ key: privateDer, format: "der", type: "pkcs8" })).export({ type: "spki", format: "der" });

@@ -86,11 +86,12 @@ function decryptionKey(kms: Kms, blob: Buffer, keyId: string | undefined, algori
 const readContext = (input: Input, name = "EncryptionContext") => input.stringMap(name);
 
 export const Encrypt: Operation = async (kms, input, caller) => {
-  const key = kms.resolveKey(input.string("KeyId", { ...keyIdRule, required: true }));
+  const keyId = input.string("KeyId", { ...keyIdRule, required: true });
   const plaintext = input.blob("Plaintext", { required: true, min: 1, max: 4096 });
   const context = readContext(input);
   grantTokens(input);
   const requested = input.enumOf("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
+  const key = kms.resolveKey(keyId);
   kms.requireEnabled(key);
   const algorithm = encryptionAlgorithm(kms, key, requested, context, "Encrypt");
   kms.authorize(key, "Encrypt", caller, kms.conditionContext(caller, { encryptionContext: context }));
@@ -104,10 +105,11 @@ export const Decrypt: Operation = async (kms, input, caller) => {
   grantTokens(input);
   const keyId = input.string("KeyId", keyIdRule);
   const requested = input.enumOf("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
+  const recipientInput = input.structure("Recipient");
   const key = decryptionKey(kms, blob, keyId, requested);
   kms.requireEnabled(key);
   const algorithm = encryptionAlgorithm(kms, key, requested, context, "Decrypt");
-  const recipient = await kms.recipients.fromInput(input);
+  const recipient = recipientInput && (await kms.recipients.fromInput(input));
   kms.authorize(key, "Decrypt", caller, kms.conditionContext(caller, { encryptionContext: context, recipient }));
   kms.dryRun(input);
   const plaintext = decryptUnder(key, algorithm, blob, context);
@@ -128,12 +130,13 @@ export const ReEncrypt: Operation = async (kms, input, caller) => {
   const blob = input.blob("CiphertextBlob", { required: true, ...ciphertextRule });
   const sourceContext = readContext(input, "SourceEncryptionContext");
   const sourceKeyId = input.string("SourceKeyId", keyIdRule);
-  const destination = kms.resolveKey(input.string("DestinationKeyId", { ...keyIdRule, required: true }));
+  const destinationKeyId = input.string("DestinationKeyId", { ...keyIdRule, required: true });
   const destinationContext = readContext(input, "DestinationEncryptionContext");
   const sourceRequested = input.enumOf("SourceEncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
   const destinationRequested = input.enumOf("DestinationEncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
   grantTokens(input);
 
+  const destination = kms.resolveKey(destinationKeyId);
   const source = decryptionKey(kms, blob, sourceKeyId, sourceRequested);
   kms.requireEnabled(source);
   kms.requireEnabled(destination);
