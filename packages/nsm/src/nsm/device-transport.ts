@@ -18,6 +18,15 @@ const REQUEST_OFFSET = 64;
 const RESPONSE_OFFSET = REQUEST_OFFSET + NSM_REQUEST_MAX_SIZE;
 const BLOCK_SIZE = RESPONSE_OFFSET + NSM_RESPONSE_MAX_SIZE;
 
+// A transport dropped without close() still gives its descriptor back when it is collected.
+const descriptors = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
 interface Channel {
   fd: number;
   libc: Libc;
@@ -60,7 +69,14 @@ export class DeviceTransport implements NsmTransport {
     this.#closed = true;
     const channel = this.#channel;
     if (channel) {
-      this.#queue = this.#queue.then(() => channel.then((c) => closeSync(c.fd)).catch(() => undefined));
+      this.#queue = this.#queue.then(() =>
+        channel
+          .then((c) => {
+            descriptors.unregister(this);
+            closeSync(c.fd);
+          })
+          .catch(() => undefined),
+      );
     }
   }
 
@@ -97,7 +113,9 @@ export class DeviceTransport implements NsmTransport {
       // allocUnsafeSlow gives the block its own ArrayBuffer, whose memory V8 never moves.
       const block = Buffer.allocUnsafeSlow(BLOCK_SIZE).fill(0);
       try {
-        return { fd, libc: c, block, address: c.addressOf(block) };
+        const channel = { fd, libc: c, block, address: c.addressOf(block) };
+        descriptors.register(this, fd, this);
+        return channel;
       } catch (error) {
         closeSync(fd);
         throw error;
