@@ -1,0 +1,32 @@
+// Swapping ours in with a pnpm `overrides` entry in `workspace:` form, as this workspace itself does in
+// its root package.json:   "@aws-sdk/client-kms": "workspace:@nitro-enclaves-sdk/client-kms@*"
+// The fixture test/fixtures/swap-in is a workspace package that asks for the official client by name
+// (directly, and through @aws-crypto/kms-keyring-node); only the override can make it load ours.
+// The forms that need a published package are tested in swap-in-published.test.ts.
+import { readFileSync, realpathSync } from "node:fs";
+import { join } from "node:path";
+import { OFFICIAL_ALIAS, OURS_PACKAGE } from "./clients";
+import { expectOursEverywhere, probe } from "./swap-in";
+
+const ROOT = join(__dirname, "../..");
+const FIXTURE = join(ROOT, "test/fixtures/swap-in");
+const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
+
+test("the fixture asks for the official client by name, and the root overrides it with ours", () => {
+  expect(readJson(join(FIXTURE, "package.json")).dependencies).toEqual({
+    "@aws-crypto/kms-keyring-node": "5.0.2",
+    "@aws-sdk/client-kms": "^3.1156.0",
+  });
+  expect(readJson(join(ROOT, "package.json")).pnpm.overrides["@aws-sdk/client-kms"]).toBe(`workspace:${OURS_PACKAGE}@*`);
+});
+
+test("the fixture loads ours directly, through kms-keyring-node, and by import", async () => {
+  const ours = readJson(join(ROOT, "packages/client-kms/package.json"));
+  expectOursEverywhere(await probe(FIXTURE), ours.version, realpathSync(join(ROOT, "packages/client-kms")));
+});
+
+test("the official client installed under its alias name stays the official one", () => {
+  const manifest = require(`${OFFICIAL_ALIAS}/package.json`);
+  expect(manifest).toMatchObject({ name: "@aws-sdk/client-kms", version: "3.1156.0" });
+  expect(realpathSync(require.resolve(OFFICIAL_ALIAS))).not.toContain("packages/client-kms");
+});
