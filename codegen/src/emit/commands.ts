@@ -24,7 +24,7 @@ function command(ctx: Context, op: Operation): string {
   const apiOut = op.output === UNIT ? "{}" : nameOf(op.output);
   const errors = op.errors.map(nameOf);
   const doc = jsdoc(summary(op.shape.traits), "", [
-    ...(errors.length ? [`Errors: ${errors.join(", ")}.`] : []),
+    ...errors.map((e) => `@throws {@link ${e}}`),
     ...(op.shape.traits?.["smithy.api#deprecated"] ? ["@deprecated"] : []),
   ]);
   return `${banner(ctx)}import type { MetadataBearer as __MetadataBearer } from "@smithy/types";

@@ -32,9 +32,12 @@ export function emitPackageFiles(ctx: Context): [string, string][] {
     main: "./dist/cjs/index.js",
     module: "./dist/esm/index.js",
     types: "./dist/types/index.d.ts",
+    // Node always loads the CommonJS build, for `import` too, as it does @aws-sdk/client-kms: one copy of
+    // the classes whichever way a dependency loads it (instanceof holds). Bundlers get the ES build.
     exports: {
       ".": {
         types: "./dist/types/index.d.ts",
+        node: "./dist/cjs/index.js",
         import: "./dist/esm/index.js",
         require: "./dist/cjs/index.js",
       },
@@ -68,7 +71,8 @@ function readme(ctx: Context): string {
 The AWS ${C} client for JavaScript, generated from the ${C} Smithy model (\`${ctx.modelFile}\`) by this
 repository's \`codegen/\`, which adds \`RecipientInfo\` when a model lacks it. Same API as
 \`@aws-sdk/client-kms@${ctx.packageVersion}\`: \`${C}Client\`, \`${C}\`, ${ctx.operations.length} commands, ${paged} paginators,
-every model type, enum and error class. Node 20+, CommonJS and ES modules.
+every model type, enum and error class. Node.js 20+ (no browser runtime). In Node, \`require\` and \`import\`
+both load the CommonJS build (one copy of every class, as with the upstream client); bundlers get the ES build.
 
 \`Recipient\` (an attestation document) is accepted by Decrypt, GenerateDataKey, GenerateDataKeyPair,
 GenerateRandom and DeriveSharedSecret, which then return \`CiphertextForRecipient\` instead of plaintext.

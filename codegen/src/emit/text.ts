@@ -19,13 +19,24 @@ const ENTITIES: Record<string, string> = { "&lt;": "<", "&gt;": ">", "&amp;": "&
 export function summary(traits: Record<string, unknown> | undefined): string {
   const html = traits?.["smithy.api#documentation"];
   if (typeof html !== "string") return "";
-  const first = html.split(/<\/p>/i).map((p) => p.trim()).find((p) => p.replace(/<[^>]*>/g, "").trim() !== "") ?? html;
-  return first
+  const paragraphs = html.split(/<\/p>/i);
+  const at = paragraphs.findIndex((p) => plain(p) !== "");
+  let text = at >= 0 ? plain(paragraphs[at]!) : plain(html);
+  // "...any of the following operations:" is followed by a list: say what is in it.
+  const list = /^\s*<ul>([\s\S]*?)<\/ul>/i.exec(paragraphs.slice(at + 1).join("</p>"));
+  if (text.endsWith(":") && list) {
+    const items = list[1]!.split(/<\/li>/i).map(plain).filter((i) => i !== "");
+    text = `${text} ${items.join("; ")}.`;
+  }
+  return text;
+}
+
+const plain = (html: string) =>
+  html
     .replace(/<[^>]*>/g, "")
     .replace(/&[a-z#0-9]+;/gi, (e) => ENTITIES[e] ?? e)
     .replace(/\s+/g, " ")
     .trim();
-}
 
 /** A JSDoc block (indented by `indent`) for `text` plus tag lines, or "" when there is nothing to say. */
 export function jsdoc(text: string, indent = "", tags: string[] = []): string {

@@ -16,7 +16,11 @@ export interface CancelKeyDeletionCommandOutput extends CancelKeyDeletionRespons
 /**
  * Cancels the deletion of a KMS key. When this operation succeeds, the key state of the KMS key is
  * Disabled. To enable the KMS key, use EnableKey.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class CancelKeyDeletionCommand extends command<CancelKeyDeletionCommandInput, CancelKeyDeletionCommandOutput>(
   noExtraEndpointParams,

@@ -18,7 +18,11 @@ export interface ConnectCustomKeyStoreCommandOutput extends ConnectCustomKeyStor
  * ConnectCustomKeyStore connects the key store to its associated CloudHSM cluster. For an external key
  * store, ConnectCustomKeyStore connects the key store to the external key store proxy that
  * communicates with your external key manager.
- * Errors: CloudHsmClusterInvalidConfigurationException, CloudHsmClusterNotActiveException, CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException, KMSInternalException.
+ * @throws {@link CloudHsmClusterInvalidConfigurationException}
+ * @throws {@link CloudHsmClusterNotActiveException}
+ * @throws {@link CustomKeyStoreInvalidStateException}
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link KMSInternalException}
  */
 export class ConnectCustomKeyStoreCommand extends command<ConnectCustomKeyStoreCommandInput, ConnectCustomKeyStoreCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,13 @@ export interface CreateAliasCommandOutput extends __MetadataBearer {}
 
 /**
  * Creates a friendly name for a KMS key.
- * Errors: AlreadyExistsException, DependencyTimeoutException, InvalidAliasNameException, KMSInternalException, KMSInvalidStateException, LimitExceededException, NotFoundException.
+ * @throws {@link AlreadyExistsException}
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidAliasNameException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link NotFoundException}
  */
 export class CreateAliasCommand extends command<CreateAliasCommandInput, CreateAliasCommandOutput>(
   noExtraEndpointParams,

@@ -19,7 +19,23 @@ export interface CreateCustomKeyStoreCommandOutput extends CreateCustomKeyStoreR
  * in your key store using your keys. KMS supports CloudHSM key stores backed by an CloudHSM cluster
  * and external key stores backed by an external key store proxy and external key manager outside of
  * Amazon Web Services.
- * Errors: CloudHsmClusterInUseException, CloudHsmClusterInvalidConfigurationException, CloudHsmClusterNotActiveException, CloudHsmClusterNotFoundException, CustomKeyStoreNameInUseException, IncorrectTrustAnchorException, KMSInternalException, LimitExceededException, XksProxyIncorrectAuthenticationCredentialException, XksProxyInvalidConfigurationException, XksProxyInvalidResponseException, XksProxyUriEndpointInUseException, XksProxyUriInUseException, XksProxyUriUnreachableException, XksProxyVpcEndpointServiceInUseException, XksProxyVpcEndpointServiceInvalidConfigurationException, XksProxyVpcEndpointServiceNotFoundException.
+ * @throws {@link CloudHsmClusterInUseException}
+ * @throws {@link CloudHsmClusterInvalidConfigurationException}
+ * @throws {@link CloudHsmClusterNotActiveException}
+ * @throws {@link CloudHsmClusterNotFoundException}
+ * @throws {@link CustomKeyStoreNameInUseException}
+ * @throws {@link IncorrectTrustAnchorException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link XksProxyIncorrectAuthenticationCredentialException}
+ * @throws {@link XksProxyInvalidConfigurationException}
+ * @throws {@link XksProxyInvalidResponseException}
+ * @throws {@link XksProxyUriEndpointInUseException}
+ * @throws {@link XksProxyUriInUseException}
+ * @throws {@link XksProxyUriUnreachableException}
+ * @throws {@link XksProxyVpcEndpointServiceInUseException}
+ * @throws {@link XksProxyVpcEndpointServiceInvalidConfigurationException}
+ * @throws {@link XksProxyVpcEndpointServiceNotFoundException}
  */
 export class CreateCustomKeyStoreCommand extends command<CreateCustomKeyStoreCommandInput, CreateCustomKeyStoreCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,15 @@ export interface CreateGrantCommandOutput extends CreateGrantResponse, __Metadat
 
 /**
  * Adds a grant to a KMS key.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, InvalidArnException, InvalidGrantTokenException, KMSInternalException, KMSInvalidStateException, LimitExceededException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link NotFoundException}
  */
 export class CreateGrantCommand extends command<CreateGrantCommandInput, CreateGrantCommandOutput>(
   noExtraEndpointParams,

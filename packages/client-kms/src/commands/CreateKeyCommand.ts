@@ -17,7 +17,19 @@ export interface CreateKeyCommandOutput extends CreateKeyResponse, __MetadataBea
  * Creates a unique customer managed KMS key in your Amazon Web Services account and Region. You can
  * use a KMS key in cryptographic operations, such as encryption and signing. Some Amazon Web Services
  * services let you use KMS keys that you create and manage to protect your service resources.
- * Errors: CloudHsmClusterInvalidConfigurationException, CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException, DependencyTimeoutException, InvalidArnException, KMSInternalException, LimitExceededException, MalformedPolicyDocumentException, TagException, UnsupportedOperationException, XksKeyAlreadyInUseException, XksKeyInvalidConfigurationException, XksKeyNotFoundException.
+ * @throws {@link CloudHsmClusterInvalidConfigurationException}
+ * @throws {@link CustomKeyStoreInvalidStateException}
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link MalformedPolicyDocumentException}
+ * @throws {@link TagException}
+ * @throws {@link UnsupportedOperationException}
+ * @throws {@link XksKeyAlreadyInUseException}
+ * @throws {@link XksKeyInvalidConfigurationException}
+ * @throws {@link XksKeyNotFoundException}
  */
 export class CreateKeyCommand extends command<CreateKeyCommandInput, CreateKeyCommandOutput>(
   noExtraEndpointParams,

@@ -14,8 +14,20 @@ export interface DecryptCommandInput extends DecryptRequest {}
 export interface DecryptCommandOutput extends DecryptResponse, __MetadataBearer {}
 
 /**
- * Decrypts ciphertext that was encrypted by a KMS key using any of the following operations:
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, IncorrectKeyException, InvalidCiphertextException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * Decrypts ciphertext that was encrypted by a KMS key using any of the following operations: Encrypt;
+ * GenerateDataKey; GenerateDataKeyPair; GenerateDataKeyWithoutPlaintext;
+ * GenerateDataKeyPairWithoutPlaintext.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link IncorrectKeyException}
+ * @throws {@link InvalidCiphertextException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class DecryptCommand extends command<DecryptCommandInput, DecryptCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,10 @@ export interface DeleteAliasCommandOutput extends __MetadataBearer {}
 
 /**
  * Deletes the specified alias.
- * Errors: DependencyTimeoutException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class DeleteAliasCommand extends command<DeleteAliasCommandInput, DeleteAliasCommandOutput>(
   noExtraEndpointParams,

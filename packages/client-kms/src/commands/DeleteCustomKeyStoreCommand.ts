@@ -18,7 +18,10 @@ export interface DeleteCustomKeyStoreCommandOutput extends DeleteCustomKeyStoreR
  * store. It does not delete the CloudHSM cluster that is associated with an CloudHSM key store, or
  * affect any users or keys in the cluster. For an external key store, it does not affect the external
  * key store proxy, external key manager, or any external keys.
- * Errors: CustomKeyStoreHasCMKsException, CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException, KMSInternalException.
+ * @throws {@link CustomKeyStoreHasCMKsException}
+ * @throws {@link CustomKeyStoreInvalidStateException}
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link KMSInternalException}
  */
 export class DeleteCustomKeyStoreCommand extends command<DeleteCustomKeyStoreCommandInput, DeleteCustomKeyStoreCommandOutput>(
   noExtraEndpointParams,

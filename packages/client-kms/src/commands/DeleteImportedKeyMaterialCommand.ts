@@ -18,7 +18,12 @@ export interface DeleteImportedKeyMaterialCommandOutput extends DeleteImportedKe
  * temporarily unusable. To restore the usability of the KMS key, reimport the same key material. For
  * more information about importing key material into KMS, see Importing Key Material in the Key
  * Management Service Developer Guide.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class DeleteImportedKeyMaterialCommand extends command<DeleteImportedKeyMaterialCommandInput, DeleteImportedKeyMaterialCommandOutput>(
   noExtraEndpointParams,

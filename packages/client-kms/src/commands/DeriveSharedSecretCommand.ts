@@ -15,7 +15,15 @@ export interface DeriveSharedSecretCommandOutput extends DeriveSharedSecretRespo
 
 /**
  * Derives a shared secret using a key agreement algorithm.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class DeriveSharedSecretCommand extends command<DeriveSharedSecretCommandInput, DeriveSharedSecretCommandOutput>(
   noExtraEndpointParams,

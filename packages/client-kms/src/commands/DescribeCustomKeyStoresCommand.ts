@@ -15,7 +15,9 @@ export interface DescribeCustomKeyStoresCommandOutput extends DescribeCustomKeyS
 
 /**
  * Gets information about custom key stores in the account and Region.
- * Errors: CustomKeyStoreNotFoundException, InvalidMarkerException, KMSInternalException.
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
  */
 export class DescribeCustomKeyStoresCommand extends command<DescribeCustomKeyStoresCommandInput, DescribeCustomKeyStoresCommandOutput>(
   noExtraEndpointParams,

@@ -16,7 +16,10 @@ export interface DescribeKeyCommandOutput extends DescribeKeyResponse, __Metadat
 /**
  * Provides detailed information about a KMS key. You can run DescribeKey on a customer managed key or
  * an Amazon Web Services managed key.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link NotFoundException}
  */
 export class DescribeKeyCommand extends command<DescribeKeyCommandInput, DescribeKeyCommandOutput>(
   noExtraEndpointParams,

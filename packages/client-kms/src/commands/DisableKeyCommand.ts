@@ -16,7 +16,11 @@ export interface DisableKeyCommandOutput extends __MetadataBearer {}
 /**
  * Sets the state of a KMS key to disabled. This change temporarily prevents use of the KMS key for
  * cryptographic operations.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class DisableKeyCommand extends command<DisableKeyCommandInput, DisableKeyCommandOutput>(
   noExtraEndpointParams,

@@ -17,7 +17,9 @@ export interface DisconnectCustomKeyStoreCommandOutput extends DisconnectCustomK
  * Disconnects the custom key store from its backing key store. This operation disconnects an CloudHSM
  * key store from its associated CloudHSM cluster or disconnects an external key store from the
  * external key store proxy that communicates with your external key manager.
- * Errors: CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException, KMSInternalException.
+ * @throws {@link CustomKeyStoreInvalidStateException}
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link KMSInternalException}
  */
 export class DisconnectCustomKeyStoreCommand extends command<DisconnectCustomKeyStoreCommandInput, DisconnectCustomKeyStoreCommandOutput>(
   noExtraEndpointParams,

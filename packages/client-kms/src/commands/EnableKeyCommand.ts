@@ -16,7 +16,12 @@ export interface EnableKeyCommandOutput extends __MetadataBearer {}
 /**
  * Sets the key state of a KMS key to enabled. This allows you to use the KMS key for cryptographic
  * operations.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, LimitExceededException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link NotFoundException}
  */
 export class EnableKeyCommand extends command<EnableKeyCommandInput, EnableKeyCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,13 @@ export interface EnableKeyRotationCommandOutput extends __MetadataBearer {}
 
 /**
  * Enables automatic rotation of the key material of the specified symmetric encryption KMS key.
- * Errors: DependencyTimeoutException, DisabledException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class EnableKeyRotationCommand extends command<EnableKeyRotationCommandInput, EnableKeyRotationCommandOutput>(
   noExtraEndpointParams,

@@ -19,7 +19,15 @@ export interface GenerateDataKeyCommandOutput extends GenerateDataKeyResponse, _
  * The bytes in the plaintext key are random; they are not related to the caller or the KMS key. You
  * can use the plaintext key to encrypt your data outside of KMS and store the encrypted data key with
  * the encrypted data.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class GenerateDataKeyCommand extends command<GenerateDataKeyCommandInput, GenerateDataKeyCommandOutput>(
   noExtraEndpointParams,

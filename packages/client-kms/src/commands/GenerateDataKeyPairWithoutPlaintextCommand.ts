@@ -19,7 +19,16 @@ export interface GenerateDataKeyPairWithoutPlaintextCommandOutput extends Genera
  * you specify. Unlike GenerateDataKeyPair, this operation does not return a plaintext private key. The
  * bytes in the keys are random; they are not related to the caller or to the KMS key that is used to
  * encrypt the private key.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class GenerateDataKeyPairWithoutPlaintextCommand extends command<GenerateDataKeyPairWithoutPlaintextCommandInput, GenerateDataKeyPairWithoutPlaintextCommandOutput>(
   noExtraEndpointParams,

@@ -17,7 +17,15 @@ export interface GenerateDataKeyWithoutPlaintextCommandOutput extends GenerateDa
  * Returns a unique symmetric data key for use outside of KMS. This operation returns a data key that
  * is encrypted under a symmetric encryption KMS key that you specify. The bytes in the key are random;
  * they are not related to the caller or to the KMS key.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class GenerateDataKeyWithoutPlaintextCommand extends command<GenerateDataKeyWithoutPlaintextCommandInput, GenerateDataKeyWithoutPlaintextCommandOutput>(
   noExtraEndpointParams,

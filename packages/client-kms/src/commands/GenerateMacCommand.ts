@@ -17,7 +17,14 @@ export interface GenerateMacCommandOutput extends GenerateMacResponse, __Metadat
  * Generates a hash-based message authentication code (HMAC) for a message using an HMAC KMS key and a
  * MAC algorithm that the key supports. HMAC KMS keys and the HMAC algorithms that KMS uses conform to
  * industry standards defined in RFC 2104.
- * Errors: DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class GenerateMacCommand extends command<GenerateMacCommandInput, GenerateMacCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,11 @@ export interface GenerateRandomCommandOutput extends GenerateRandomResponse, __M
 
 /**
  * Returns a random byte string that is cryptographically secure.
- * Errors: CustomKeyStoreInvalidStateException, CustomKeyStoreNotFoundException, DependencyTimeoutException, KMSInternalException, UnsupportedOperationException.
+ * @throws {@link CustomKeyStoreInvalidStateException}
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class GenerateRandomCommand extends command<GenerateRandomCommandInput, GenerateRandomCommandOutput>(
   noExtraEndpointParams,

@@ -16,7 +16,10 @@ export interface GetKeyLastUsageCommandOutput extends GetKeyLastUsageResponse, _
 /**
  * Returns usage information about the last successful cryptographic operation performed with a
  * specified KMS key, including the operation type, timestamp, and associated CloudTrail event ID.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link NotFoundException}
  */
 export class GetKeyLastUsageCommand extends command<GetKeyLastUsageCommandInput, GetKeyLastUsageCommandOutput>(
   noExtraEndpointParams,

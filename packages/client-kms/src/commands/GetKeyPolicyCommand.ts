@@ -15,7 +15,11 @@ export interface GetKeyPolicyCommandOutput extends GetKeyPolicyResponse, __Metad
 
 /**
  * Gets a key policy attached to the specified KMS key.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class GetKeyPolicyCommand extends command<GetKeyPolicyCommandInput, GetKeyPolicyCommandOutput>(
   noExtraEndpointParams,

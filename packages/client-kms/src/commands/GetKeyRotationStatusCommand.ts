@@ -17,7 +17,12 @@ export interface GetKeyRotationStatusCommandOutput extends GetKeyRotationStatusR
  * Provides detailed information about the rotation status for a KMS key, including whether automatic
  * rotation of the key material is enabled for the specified KMS key, the rotation period, and the next
  * scheduled rotation date.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class GetKeyRotationStatusCommand extends command<GetKeyRotationStatusCommandInput, GetKeyRotationStatusCommandOutput>(
   noExtraEndpointParams,

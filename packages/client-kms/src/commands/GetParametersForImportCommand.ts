@@ -16,7 +16,12 @@ export interface GetParametersForImportCommandOutput extends GetParametersForImp
 /**
  * Returns the public key and an import token you need to import or reimport key material for a KMS
  * key.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class GetParametersForImportCommand extends command<GetParametersForImportCommandInput, GetParametersForImportCommandOutput>(
   noExtraEndpointParams,

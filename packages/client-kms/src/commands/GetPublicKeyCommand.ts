@@ -19,7 +19,16 @@ export interface GetPublicKeyCommandOutput extends GetPublicKeyResponse, __Metad
  * key of an asymmetric KMS key. You can share the public key to allow others to encrypt messages and
  * verify signatures outside of KMS. For information about asymmetric KMS keys, see Asymmetric KMS keys
  * in the Key Management Service Developer Guide.
- * Errors: DependencyTimeoutException, DisabledException, InvalidArnException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class GetPublicKeyCommand extends command<GetPublicKeyCommandInput, GetPublicKeyCommandOutput>(
   noExtraEndpointParams,

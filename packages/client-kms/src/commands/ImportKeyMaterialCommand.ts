@@ -17,7 +17,16 @@ export interface ImportKeyMaterialCommandOutput extends ImportKeyMaterialRespons
  * Imports or reimports key material into an existing KMS key that was created without key material.
  * You can also use this operation to set or update the expiration model and expiration date of the
  * imported key material.
- * Errors: DependencyTimeoutException, ExpiredImportTokenException, IncorrectKeyMaterialException, InvalidArnException, InvalidCiphertextException, InvalidImportTokenException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link ExpiredImportTokenException}
+ * @throws {@link IncorrectKeyMaterialException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidCiphertextException}
+ * @throws {@link InvalidImportTokenException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class ImportKeyMaterialCommand extends command<ImportKeyMaterialCommandInput, ImportKeyMaterialCommandOutput>(
   noExtraEndpointParams,

@@ -16,7 +16,11 @@ export interface ListAliasesCommandOutput extends ListAliasesResponse, __Metadat
 /**
  * Gets a list of aliases in the caller's Amazon Web Services account and region. For more information
  * about aliases, see CreateAlias.
- * Errors: DependencyTimeoutException, InvalidArnException, InvalidMarkerException, KMSInternalException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link NotFoundException}
  */
 export class ListAliasesCommand extends command<ListAliasesCommandInput, ListAliasesCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,13 @@ export interface ListGrantsCommandOutput extends ListGrantsResponse, __MetadataB
 
 /**
  * Gets a list of all grants for the specified KMS key.
- * Errors: DependencyTimeoutException, InvalidArnException, InvalidGrantIdException, InvalidMarkerException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidGrantIdException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class ListGrantsCommand extends command<ListGrantsCommandInput, ListGrantsCommandOutput>(
   noExtraEndpointParams,

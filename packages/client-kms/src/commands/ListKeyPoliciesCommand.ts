@@ -17,7 +17,11 @@ export interface ListKeyPoliciesCommandOutput extends ListKeyPoliciesResponse, _
  * Gets the names of the key policies that are attached to a KMS key. This operation is designed to get
  * policy names that you can use in a GetKeyPolicy operation. However, the only valid policy name is
  * default.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class ListKeyPoliciesCommand extends command<ListKeyPoliciesCommandInput, ListKeyPoliciesCommandOutput>(
   noExtraEndpointParams,

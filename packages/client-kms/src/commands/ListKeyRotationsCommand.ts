@@ -16,7 +16,12 @@ export interface ListKeyRotationsCommandOutput extends ListKeyRotationsResponse,
 /**
  * Returns information about the key materials associated with the specified KMS key. You can use the
  * optional IncludeKeyMaterial parameter to control which key materials are included in the response.
- * Errors: InvalidArnException, InvalidMarkerException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class ListKeyRotationsCommand extends command<ListKeyRotationsCommandInput, ListKeyRotationsCommandOutput>(
   noExtraEndpointParams,

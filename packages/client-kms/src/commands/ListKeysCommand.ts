@@ -15,7 +15,9 @@ export interface ListKeysCommandOutput extends ListKeysResponse, __MetadataBeare
 
 /**
  * Gets a list of all KMS keys in the caller's Amazon Web Services account and Region.
- * Errors: DependencyTimeoutException, InvalidMarkerException, KMSInternalException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
  */
 export class ListKeysCommand extends command<ListKeysCommandInput, ListKeysCommandOutput>(
   noExtraEndpointParams,

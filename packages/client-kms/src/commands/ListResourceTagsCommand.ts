@@ -15,7 +15,10 @@ export interface ListResourceTagsCommandOutput extends ListResourceTagsResponse,
 
 /**
  * Returns all tags on the specified KMS key.
- * Errors: InvalidArnException, InvalidMarkerException, KMSInternalException, NotFoundException.
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link NotFoundException}
  */
 export class ListResourceTagsCommand extends command<ListResourceTagsCommandInput, ListResourceTagsCommandOutput>(
   noExtraEndpointParams,

@@ -16,7 +16,11 @@ export interface ListRetirableGrantsCommandOutput extends ListGrantsResponse, __
 /**
  * Returns information about all grants in the Amazon Web Services account and Region that have the
  * specified retiring principal or retiring service principal.
- * Errors: DependencyTimeoutException, InvalidArnException, InvalidMarkerException, KMSInternalException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidMarkerException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link NotFoundException}
  */
 export class ListRetirableGrantsCommand extends command<ListRetirableGrantsCommandInput, ListRetirableGrantsCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,14 @@ export interface PutKeyPolicyCommandOutput extends __MetadataBearer {}
 
 /**
  * Attaches a key policy to the specified KMS key.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, LimitExceededException, MalformedPolicyDocumentException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link MalformedPolicyDocumentException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class PutKeyPolicyCommand extends command<PutKeyPolicyCommandInput, PutKeyPolicyCommandOutput>(
   noExtraEndpointParams,

@@ -18,7 +18,17 @@ export interface ReEncryptCommandOutput extends ReEncryptResponse, __MetadataBea
  * the KMS key under which data is encrypted, such as when you manually rotate a KMS key or change the
  * KMS key that protects a ciphertext. You can also use it to reencrypt ciphertext under the same KMS
  * key, such as to change the encryption context of a ciphertext.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, IncorrectKeyException, InvalidCiphertextException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link IncorrectKeyException}
+ * @throws {@link InvalidCiphertextException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class ReEncryptCommand extends command<ReEncryptCommandInput, ReEncryptCommandOutput>(
   noExtraEndpointParams,

@@ -18,7 +18,16 @@ export interface ReplicateKeyCommandOutput extends ReplicateKeyResponse, __Metad
  * replica key based on a multi-Region primary key in a different Region of the same Amazon Web
  * Services partition. You can create multiple replicas of a primary key, but each must be in a
  * different Region. To create a multi-Region primary key, use the CreateKey operation.
- * Errors: AlreadyExistsException, DisabledException, InvalidArnException, KMSInternalException, KMSInvalidStateException, LimitExceededException, MalformedPolicyDocumentException, NotFoundException, TagException, UnsupportedOperationException.
+ * @throws {@link AlreadyExistsException}
+ * @throws {@link DisabledException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link MalformedPolicyDocumentException}
+ * @throws {@link NotFoundException}
+ * @throws {@link TagException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class ReplicateKeyCommand extends command<ReplicateKeyCommandInput, ReplicateKeyCommandOutput>(
   noExtraEndpointParams,

@@ -17,7 +17,14 @@ export interface RetireGrantCommandOutput extends __MetadataBearer {}
  * Deletes a grant. Typically, you retire a grant when you no longer need its permissions. To identify
  * the grant to retire, use a grant token, or both the grant ID and a key identifier (key ID or key
  * ARN) of the KMS key. The CreateGrant operation returns both values.
- * Errors: DependencyTimeoutException, DryRunOperationException, InvalidArnException, InvalidGrantIdException, InvalidGrantTokenException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidGrantIdException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class RetireGrantCommand extends command<RetireGrantCommandInput, RetireGrantCommandOutput>(
   noExtraEndpointParams,

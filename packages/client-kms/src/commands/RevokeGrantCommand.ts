@@ -17,7 +17,13 @@ export interface RevokeGrantCommandOutput extends __MetadataBearer {}
  * Deletes the specified grant. You revoke a grant to terminate the permissions that the grant allows.
  * For more information, see Retiring and revoking grants in the Key Management Service Developer Guide
  * .
- * Errors: DependencyTimeoutException, DryRunOperationException, InvalidArnException, InvalidGrantIdException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link InvalidGrantIdException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class RevokeGrantCommand extends command<RevokeGrantCommandInput, RevokeGrantCommandOutput>(
   noExtraEndpointParams,

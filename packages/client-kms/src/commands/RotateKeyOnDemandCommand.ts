@@ -15,7 +15,15 @@ export interface RotateKeyOnDemandCommandOutput extends RotateKeyOnDemandRespons
 
 /**
  * Immediately initiates rotation of the key material of the specified symmetric encryption KMS key.
- * Errors: ConflictException, DependencyTimeoutException, DisabledException, InvalidArnException, KMSInternalException, KMSInvalidStateException, LimitExceededException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link ConflictException}
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class RotateKeyOnDemandCommand extends command<RotateKeyOnDemandCommandInput, RotateKeyOnDemandCommandOutput>(
   noExtraEndpointParams,

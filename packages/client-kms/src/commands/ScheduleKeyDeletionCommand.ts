@@ -21,7 +21,11 @@ export interface ScheduleKeyDeletionCommandOutput extends ScheduleKeyDeletionRes
  * can use CancelKeyDeletion to cancel the deletion of the KMS key. After the waiting period ends, KMS
  * deletes the KMS key, its key material, and all KMS data associated with it, including all aliases
  * that refer to it.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class ScheduleKeyDeletionCommand extends command<ScheduleKeyDeletionCommandInput, ScheduleKeyDeletionCommandOutput>(
   noExtraEndpointParams,

@@ -18,7 +18,15 @@ export interface SignCommandOutput extends SignResponse, __MetadataBearer {}
  * asymmetric signing KMS key. To verify the signature, use the Verify operation, or use the public key
  * in the same asymmetric KMS key outside of KMS. For information about asymmetric KMS keys, see
  * Asymmetric KMS keys in the Key Management Service Developer Guide.
- * Errors: DependencyTimeoutException, DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class SignCommand extends command<SignCommandInput, SignCommandOutput>(
   noExtraEndpointParams,

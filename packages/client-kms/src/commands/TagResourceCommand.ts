@@ -15,7 +15,12 @@ export interface TagResourceCommandOutput extends __MetadataBearer {}
 
 /**
  * Adds or edits tags on a customer managed key.
- * Errors: InvalidArnException, KMSInternalException, KMSInvalidStateException, LimitExceededException, NotFoundException, TagException.
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link NotFoundException}
+ * @throws {@link TagException}
  */
 export class TagResourceCommand extends command<TagResourceCommandInput, TagResourceCommandOutput>(
   noExtraEndpointParams,

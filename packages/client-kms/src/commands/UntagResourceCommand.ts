@@ -15,7 +15,11 @@ export interface UntagResourceCommandOutput extends __MetadataBearer {}
 
 /**
  * Deletes tags from a customer managed key. To delete a tag, specify the tag key and the KMS key.
- * Errors: InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException, TagException.
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link TagException}
  */
 export class UntagResourceCommand extends command<UntagResourceCommandInput, UntagResourceCommandOutput>(
   noExtraEndpointParams,

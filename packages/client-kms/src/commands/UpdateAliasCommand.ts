@@ -17,7 +17,11 @@ export interface UpdateAliasCommandOutput extends __MetadataBearer {}
  * Associates an existing KMS alias with a different KMS key. Each alias is associated with only one
  * KMS key at a time, although a KMS key can have multiple aliases. The alias and the KMS key must be
  * in the same Amazon Web Services account and Region.
- * Errors: DependencyTimeoutException, KMSInternalException, KMSInvalidStateException, LimitExceededException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link LimitExceededException}
+ * @throws {@link NotFoundException}
  */
 export class UpdateAliasCommand extends command<UpdateAliasCommandInput, UpdateAliasCommandOutput>(
   noExtraEndpointParams,

@@ -16,7 +16,23 @@ export interface UpdateCustomKeyStoreCommandOutput extends UpdateCustomKeyStoreR
 /**
  * Changes the properties of a custom key store. You can use this operation to change the properties of
  * an CloudHSM key store or an external key store.
- * Errors: CloudHsmClusterInvalidConfigurationException, CloudHsmClusterNotActiveException, CloudHsmClusterNotFoundException, CloudHsmClusterNotRelatedException, CustomKeyStoreInvalidStateException, CustomKeyStoreNameInUseException, CustomKeyStoreNotFoundException, KMSInternalException, XksProxyIncorrectAuthenticationCredentialException, XksProxyInvalidConfigurationException, XksProxyInvalidResponseException, XksProxyUriEndpointInUseException, XksProxyUriInUseException, XksProxyUriUnreachableException, XksProxyVpcEndpointServiceInUseException, XksProxyVpcEndpointServiceInvalidConfigurationException, XksProxyVpcEndpointServiceNotFoundException.
+ * @throws {@link CloudHsmClusterInvalidConfigurationException}
+ * @throws {@link CloudHsmClusterNotActiveException}
+ * @throws {@link CloudHsmClusterNotFoundException}
+ * @throws {@link CloudHsmClusterNotRelatedException}
+ * @throws {@link CustomKeyStoreInvalidStateException}
+ * @throws {@link CustomKeyStoreNameInUseException}
+ * @throws {@link CustomKeyStoreNotFoundException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link XksProxyIncorrectAuthenticationCredentialException}
+ * @throws {@link XksProxyInvalidConfigurationException}
+ * @throws {@link XksProxyInvalidResponseException}
+ * @throws {@link XksProxyUriEndpointInUseException}
+ * @throws {@link XksProxyUriInUseException}
+ * @throws {@link XksProxyUriUnreachableException}
+ * @throws {@link XksProxyVpcEndpointServiceInUseException}
+ * @throws {@link XksProxyVpcEndpointServiceInvalidConfigurationException}
+ * @throws {@link XksProxyVpcEndpointServiceNotFoundException}
  */
 export class UpdateCustomKeyStoreCommand extends command<UpdateCustomKeyStoreCommandInput, UpdateCustomKeyStoreCommandOutput>(
   noExtraEndpointParams,

@@ -15,7 +15,11 @@ export interface UpdateKeyDescriptionCommandOutput extends __MetadataBearer {}
 
 /**
  * Updates the description of a KMS key. To see the description of a KMS key, use DescribeKey.
- * Errors: DependencyTimeoutException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DependencyTimeoutException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class UpdateKeyDescriptionCommand extends command<UpdateKeyDescriptionCommandInput, UpdateKeyDescriptionCommandOutput>(
   noExtraEndpointParams,

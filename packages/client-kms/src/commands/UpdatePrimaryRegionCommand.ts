@@ -15,7 +15,12 @@ export interface UpdatePrimaryRegionCommandOutput extends __MetadataBearer {}
 
 /**
  * Changes the primary key of a multi-Region key.
- * Errors: DisabledException, InvalidArnException, KMSInternalException, KMSInvalidStateException, NotFoundException, UnsupportedOperationException.
+ * @throws {@link DisabledException}
+ * @throws {@link InvalidArnException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
+ * @throws {@link UnsupportedOperationException}
  */
 export class UpdatePrimaryRegionCommand extends command<UpdatePrimaryRegionCommandInput, UpdatePrimaryRegionCommandOutput>(
   noExtraEndpointParams,

@@ -20,7 +20,15 @@ export interface VerifyMacCommandOutput extends VerifyMacResponse, __MetadataBea
  * the HMACs are identical, the verification succeeds; otherwise, it fails. Verification indicates that
  * the message hasn't changed since the HMAC was calculated, and the specified key was used to generate
  * and verify the HMAC.
- * Errors: DisabledException, DryRunOperationException, InvalidGrantTokenException, InvalidKeyUsageException, KeyUnavailableException, KMSInternalException, KMSInvalidMacException, KMSInvalidStateException, NotFoundException.
+ * @throws {@link DisabledException}
+ * @throws {@link DryRunOperationException}
+ * @throws {@link InvalidGrantTokenException}
+ * @throws {@link InvalidKeyUsageException}
+ * @throws {@link KeyUnavailableException}
+ * @throws {@link KMSInternalException}
+ * @throws {@link KMSInvalidMacException}
+ * @throws {@link KMSInvalidStateException}
+ * @throws {@link NotFoundException}
  */
 export class VerifyMacCommand extends command<VerifyMacCommandInput, VerifyMacCommandOutput>(
   noExtraEndpointParams,

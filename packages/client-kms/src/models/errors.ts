@@ -347,7 +347,9 @@ export class InvalidImportTokenException extends __BaseException {
 }
 
 /**
- * The request was rejected for one of the following reasons:
+ * The request was rejected for one of the following reasons: The KeyUsage value of the KMS key is
+ * incompatible with the API operation.; The encryption algorithm or signing algorithm specified for
+ * the operation is incompatible with the type of key material in the KMS key (KeySpec)..
  */
 export class InvalidKeyUsageException extends __BaseException {
   static readonly shapeId: string = "com.amazonaws.kms#InvalidKeyUsageException";

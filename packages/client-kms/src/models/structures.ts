@@ -1244,7 +1244,9 @@ export interface ImportKeyMaterialRequest {
    * symmetric encryption keys. You cannot specify a key material ID with ImportType set to
    * NEW_KEY_MATERIAL. Whenever you import key material into a symmetric encryption key, KMS assigns a
    * unique identifier to the key material based on the KMS key ID and the imported key material. When
-   * you re-import key material with a specified key material ID, KMS:
+   * you re-import key material with a specified key material ID, KMS: Computes the identifier for the
+   * key material; Matches the computed identifier against the specified key material ID; Verifies that
+   * the key material ID is already associated with the KMS key.
    */
   KeyMaterialId?: string | undefined;
 }
