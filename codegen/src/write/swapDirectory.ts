@@ -1,15 +1,27 @@
 // Writes the generated files into a fresh temporary directory beside the output, then swaps it in with
 // renames, so the output is either the old package or the new one, never a half-written mix. Entries the
-// generator does not own (node_modules, dist) are carried over from the old directory.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// generator does not own (node_modules, dist) are carried over from the old directory. A directory that is
+// not empty and was not written by the generator is never replaced.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { OutputWriteError } from "../errors";
 
 export const PRESERVED = ["node_modules", "dist"];
 
+/** Marks a directory this generator wrote; one without it is never replaced. */
+export const MARKER = { file: ".gitattributes", text: "linguist-generated=true" };
+
 export function swapDirectory(outDir: string, files: [string, string][]): void {
   const target = resolve(outDir);
   const parent = dirname(target);
+  if (!files.some(([rel, content]) => rel === MARKER.file && content.includes(MARKER.text))) {
+    throw new OutputWriteError(`the generated files lack ${MARKER.file}; refusing to write them`);
+  }
+  if (existsSync(target) && !isGeneratedPackage(target)) {
+    throw new OutputWriteError(
+      `refusing to replace ${target}: it is not empty and not a package this generator wrote (no ${MARKER.file} marking it generated)`,
+    );
+  }
   let staging: string | undefined;
   try {
     mkdirSync(parent, { recursive: true });
@@ -49,4 +61,13 @@ export function swapDirectory(outDir: string, files: [string, string][]): void {
     throw new OutputWriteError(`cannot swap generated files into ${target}: ${(err as Error).message}`);
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/** Empty, or holding only what a generated package holds besides its generated files. */
+function isGeneratedPackage(dir: string): boolean {
+  if (!statSync(dir).isDirectory()) return false;
+  const entries = readdirSync(dir).filter((e) => !PRESERVED.includes(e));
+  if (entries.length === 0) return true;
+  const marker = join(dir, MARKER.file);
+  return existsSync(marker) && readFileSync(marker, "utf8").includes(MARKER.text);
 }
