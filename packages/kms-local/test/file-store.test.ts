@@ -1,0 +1,80 @@
+// The data directory: what is written survives a restart; key material is encrypted at rest under the
+// master key, bound to its key id; the wrong master key or a damaged file stops the start with a clear error.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FileStore } from "../src/file-store";
+import { KmsLocalConfigError } from "../src/errors";
+import type { KeyRecord } from "../src/store";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "kms-local-store-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const key = (material = randomBytes(32)): KeyRecord => ({
+  keyId: "0b7e7f8e-1111-4222-8333-944445555666",
+  creationDate: 1_700_000_000_000,
+  description: "d",
+  keyUsage: "ENCRYPT_DECRYPT",
+  keySpec: "SYMMETRIC_DEFAULT",
+  state: "Enabled",
+  policy: "{}",
+  tags: [],
+  material,
+});
+
+test("keys and aliases survive a reopen; the master key file is created 0600", async () => {
+  const store = await FileStore.open(dir);
+  const k = key();
+  await store.saveKey(k);
+  await store.saveAlias({ aliasName: "alias/a", targetKeyId: k.keyId, creationDate: 1, lastUpdatedDate: 2 });
+  await store.saveAlias({ aliasName: "alias/gone", targetKeyId: k.keyId, creationDate: 1, lastUpdatedDate: 2 });
+  await store.deleteAlias("alias/gone");
+  await store.close();
+  expect(statSync(join(dir, "master.key")).mode & 0o777).toBe(0o600);
+  const loaded = await (await FileStore.open(dir)).load();
+  expect(loaded.keys).toEqual([k]);
+  expect(loaded.aliases).toEqual([{ aliasName: "alias/a", targetKeyId: k.keyId, creationDate: 1, lastUpdatedDate: 2 }]);
+});
+
+test("key material is not stored in the clear", async () => {
+  const material = randomBytes(32);
+  const store = await FileStore.open(dir);
+  await store.saveKey(key(material));
+  const file = readFileSync(join(dir, "keys", `${key().keyId}.json`));
+  expect(file.includes(material)).toBe(false);
+  expect(file.includes(Buffer.from(material.toString("base64")))).toBe(false);
+  expect(file.includes(Buffer.from(material.toString("hex")))).toBe(false);
+});
+
+test("the last of many concurrent writes to one key is the one on disk", async () => {
+  const store = await FileStore.open(dir);
+  const k = key();
+  await Promise.all(Array.from({ length: 20 }, (_, i) => store.saveKey({ ...k, description: `v${i}` })));
+  const loaded = await (await FileStore.open(dir)).load();
+  expect(loaded.keys[0].description).toBe("v19");
+  expect(readdirSync(join(dir, "keys"))).toEqual([`${k.keyId}.json`]);
+});
+
+test("the wrong master key, a damaged file or a bad master key file refuse to start", async () => {
+  const store = await FileStore.open(dir);
+  await store.saveKey(key());
+  writeFileSync(join(dir, "other.key"), randomBytes(32));
+  await expect((await FileStore.open(dir, join(dir, "other.key"))).load()).rejects.toThrow(KmsLocalConfigError);
+  writeFileSync(join(dir, "short.key"), randomBytes(5));
+  await expect(FileStore.open(dir, join(dir, "short.key"))).rejects.toThrow(/exactly 32 bytes/);
+  writeFileSync(join(dir, "keys", `${key().keyId}.json`), "{ torn");
+  await expect((await FileStore.open(dir)).load()).rejects.toThrow(KmsLocalConfigError);
+});
+
+test("leftover temporary files of an interrupted write are removed, not loaded", async () => {
+  const store = await FileStore.open(dir);
+  await store.saveKey(key());
+  writeFileSync(join(dir, "keys", `.${key().keyId}.json.tmp-1-1`), "{ half written");
+  const loaded = await (await FileStore.open(dir)).load();
+  expect(loaded.keys).toHaveLength(1);
+  expect(readdirSync(join(dir, "keys"))).toEqual([`${key().keyId}.json`]);
+});
