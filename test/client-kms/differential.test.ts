@@ -69,6 +69,28 @@ describe("public surface", () => {
     for (const name of enums) expect({ name, value: ours[name] }).toStrictEqual({ name, value: official[name] });
   });
 
+  test("a client has the same middleware stack and the same configuration keys and plain values", () => {
+    const [mine, theirs] = [ours, official].map((mod) => clientOf(mod, new CaptureHandler(() => ok())));
+    expect(mine.middlewareStack.identify()).toEqual(theirs.middlewareStack.identify());
+    expect(Object.keys(mine.config).sort()).toEqual(Object.keys(theirs.config).sort());
+    const plain = (config: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(config).filter(([, v]) => v === null || !["object", "function"].includes(typeof v)));
+    expect(plain(mine.config)).toEqual(plain(theirs.config));
+    expect(mine.config.protocolSettings).toMatchObject({ ...theirs.config.protocolSettings, errorTypeRegistries: expect.anything() });
+  });
+
+  test("every command declares the same endpoint parameters, and every error class the same shape id", () => {
+    for (const op of operations) {
+      const name = `${op.name}Command`;
+      expect({ name, params: ours[name].getEndpointParameterInstructions() }).toEqual({ name, params: official[name].getEndpointParameterInstructions() });
+    }
+    for (const id of errorShapes) {
+      const name = localName(id);
+      const made = (mod: KmsModule) => errorView(mod, new mod[name]({ message: "made by hand", $metadata: { httpStatusCode: 400 } }));
+      expect({ name, shapeId: ours[name].shapeId, made: made(ours) }).toStrictEqual({ name, shapeId: official[name].shapeId, made: made(official) });
+    }
+  });
+
   test("a command class, a paginator and an aggregated method for every operation in the model", () => {
     for (const op of operations) {
       expect(typeof ours[`${op.name}Command`]).toBe("function");
@@ -122,6 +144,24 @@ describe.each(operations)("$name", (op) => {
       if (op.output !== "smithy.api#Unit") expect(fields).not.toHaveProperty("SomeFutureMember");
       expect($metadata).toMatchObject({ httpStatusCode: 200, requestId: `rid-${op.name}-${variant}`, attempts: 1 });
     }
+  });
+
+  test("logs the same call, sensitive members redacted", async () => {
+    const logged = async (mod: KmsModule) => {
+      const lines: { level: string; args: unknown[] }[] = [];
+      const log = (level: string) => (...args: unknown[]) => lines.push({ level, args });
+      const logger = { trace: log("trace"), debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+      const out = sample(op.output, op.name, { variant: 0, requiredOnly: false });
+      const handler = new CaptureHandler(() => ok(out.wire));
+      const input = sample(op.input, op.name, { variant: 0, requiredOnly: false }).value;
+      await clientOf(mod, handler, { logger }).send(new mod[`${op.name}Command`](input));
+      // The config loaders' debug lines come in the order each client lists its endpoint parameters.
+      const debug = lines.filter((l) => l.level === "debug").map((l) => JSON.stringify(l.args)).sort();
+      return { calls: lines.filter((l) => l.level !== "debug"), debug };
+    };
+    const theirs = await logged(official);
+    expect(theirs.calls).toHaveLength(1);
+    expect(await logged(ours)).toStrictEqual(theirs);
   });
 
   test.each(op.errors.map((id) => ({ error: localName(id), id })))("modelled error $error comes back the same", async ({ error, id }) => {
