@@ -8,7 +8,13 @@
 # Exit 77 with `SKIP=<reason>` on stdout when this machine cannot build or run the test.
 set -euo pipefail
 
-CACHE=${NSM_DEVICE_TEST_CACHE:-/var/cache/nitro-enclaves-sdk}
+if [ -n "${NSM_DEVICE_TEST_CACHE:-}" ]; then
+  CACHE=$NSM_DEVICE_TEST_CACHE
+elif mkdir -p /var/cache/nitro-enclaves-sdk 2>/dev/null && [ -w /var/cache/nitro-enclaves-sdk ]; then
+  CACHE=/var/cache/nitro-enclaves-sdk
+else
+  CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/nitro-enclaves-sdk
+fi
 JOBS=${NSM_DEVICE_TEST_JOBS:-2}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -145,6 +151,9 @@ build_qemu() {
   echo "$QEMU_SRC_VERSION $CONFIGURE_FLAGS" >"$tmp/BUILD-INFO"
   mv "$tmp" "$out"
   rm -rf "$work"
+  # Older builds with the same flags are superseded by this one.
+  local old
+  for old in "$CACHE"/qemu-*-"$FLAGS_HASH"; do [ "$old" = "$out" ] || rm -rf "$old"; done
 }
 
 if [ ! -x "$QEMU_DIR/bin/qemu-system-x86_64" ]; then
@@ -178,6 +187,9 @@ fetch_deb() {
   dpkg -x "$APT_DIR"/dl/*.deb "$DEB_DIR"
   rm -rf "$APT_DIR/dl"
   touch "$DEB_DIR/.done"
+  # Older versions of the same package are superseded by this one.
+  local old
+  for old in "$CACHE/$prefix"-*; do [ "$old" = "$DEB_DIR" ] || rm -rf "$old"; done
 }
 
 fetch_deb 'linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned' kernel
