@@ -51,6 +51,8 @@ Dir::State::Lists "$APT_DIR/lists";
 Dir::Cache "$APT_DIR/cache";
 Dir::Cache::Archives "$APT_DIR/archives";
 APT::Sandbox::User "root";
+Acquire::http::Timeout "30";
+Acquire::Retries "2";
 EOF
 export APT_CONFIG=$APT_DIR/apt.conf
 export DEBIAN_FRONTEND=noninteractive

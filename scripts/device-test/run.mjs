@@ -6,7 +6,8 @@
 //   4. this script checks the report and exits non-zero on any failed check, a missing report or a timeout.
 // Options: --report <file>  also write {passed, failed, skipped, skipReason?} as JSON (for .ci/run)
 //          --keep           keep the work directory (initramfs, console and result logs)
-// Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot, default 180), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS.
+// Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot, default 180), NSM_DEVICE_TEST_PREPARE_TIMEOUT
+// (seconds for fetching and building, default 2400), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
@@ -23,6 +24,8 @@ const argv = process.argv.slice(2);
 const reportPath = argv.includes("--report") ? argv[argv.indexOf("--report") + 1] : undefined;
 const keep = argv.includes("--keep");
 const timeoutS = Number(process.env.NSM_DEVICE_TEST_TIMEOUT ?? 180);
+// fetching and building QEMU is 5-10 minutes on two cores; beyond this something is wrong
+const prepareTimeoutS = Number(process.env.NSM_DEVICE_TEST_PREPARE_TIMEOUT ?? 2400);
 
 const log = (msg) => console.log(`[device-test] ${msg}`);
 const t0 = Date.now();
@@ -37,10 +40,22 @@ function finish({ passed = 0, failed = 0, skipped = 0, skipReason }) {
 
 function prepare() {
   return new Promise((res) => {
-    const child = spawn("bash", [join(here, "prepare.sh")], { stdio: ["ignore", "pipe", "inherit"] });
+    // detached: its own process group, so a timeout stops the whole build with it
+    const child = spawn("bash", [join(here, "prepare.sh")], { stdio: ["ignore", "pipe", "inherit"], detached: true });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
+    const stop = () => {
+      process.kill(-child.pid, "SIGTERM");
+      process.exit(130);
+    };
+    process.once("SIGINT", stop).once("SIGTERM", stop);
+    const timer = setTimeout(() => {
+      log(`preparation still running after ${prepareTimeoutS} s: stopping it`);
+      process.kill(-child.pid, "SIGTERM");
+    }, prepareTimeoutS * 1000);
     child.on("exit", (code) => {
+      clearTimeout(timer);
+      process.off("SIGINT", stop).off("SIGTERM", stop);
       const vars = Object.fromEntries(
         out.split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
       );
