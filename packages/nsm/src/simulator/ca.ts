@@ -1,8 +1,8 @@
 // The simulator's root of trust: a self-signed P-384 CA. Several simulated enclaves and a separately
 // started kms-local can share one root by saving it with toPem() and loading it with fromPem() (or
 // loadOrCreateSimulatorCa(file)). Verifiers only need `certificate` / `certificatePem`.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
+import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { SimulatorCaError } from "../errors.js";
 import { issueCertificate, keyIdentifier, KeyUsage, type NameParts } from "./certificate.js";
 
@@ -131,11 +131,25 @@ export function createSimulatorCa(options?: SimulatorCaOptions): SimulatorCa {
   return SimulatorCa.create(options);
 }
 
-/** Loads the CA from `file`, or creates one and saves it there (mode 0600) when the file does not exist. */
+/**
+ * Loads the CA from `file`, or creates one and saves it there (mode 0600) when the file does not
+ * exist. Safe when several processes start at once: the file appears whole (written aside, then
+ * hard-linked into place), and a process that loses the race loads the winner's CA.
+ */
 export function loadOrCreateSimulatorCa(file: string, options?: SimulatorCaOptions): SimulatorCa {
+  if (typeof file !== "string" || file.length === 0) throw new SimulatorCaError("loadOrCreateSimulatorCa needs a file path");
   if (existsSync(file)) return SimulatorCa.fromPem(readFileSync(file, "utf8"));
   const ca = SimulatorCa.create(options);
-  writeFileSync(file, ca.toPem(), { mode: 0o600, flag: "wx" });
-  chmodSync(file, 0o600);
+  const aside = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(aside, ca.toPem(), { mode: 0o600, flag: "wx" });
+  try {
+    chmodSync(aside, 0o600);
+    linkSync(aside, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return SimulatorCa.fromPem(readFileSync(file, "utf8"));
+  } finally {
+    unlinkSync(aside);
+  }
   return ca;
 }

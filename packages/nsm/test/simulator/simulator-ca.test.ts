@@ -2,7 +2,7 @@
 // same root; bad PEM is refused with a typed error; the private key never shows in JSON or inspect.
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -48,6 +48,41 @@ test("loadOrCreateSimulatorCa creates a private file once, then loads it", () =>
     const b = loadOrCreateSimulatorCa(file);
     expect(b.certificate).toEqual(a.certificate);
     expect(readFileSync(file, "utf8")).toMatch(/BEGIN PRIVATE KEY/);
+    expect(readdirSync(dir)).toEqual(["ca.pem"]); // no temporary file left behind
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("processes starting together end up with one shared CA", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nsm-ca-race-"));
+  try {
+    const file = join(dir, "ca.pem");
+    const src = join(__dirname, "../../src/index.ts");
+    // Four node processes race to create the file; each loads the TypeScript source through @swc/core.
+    const script = `
+      const { transformFileSync } = require("@swc/core");
+      const Module = require("node:module");
+      Module._extensions[".ts"] = (m, f) => m._compile(transformFileSync(f, { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }).code, f);
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (r, ...a) { try { return resolve.call(this, r, ...a); } catch (e) { if (r.endsWith(".js")) return resolve.call(this, r.slice(0, -3) + ".ts", ...a); throw e; } };
+      const { loadOrCreateSimulatorCa } = require(${JSON.stringify(src)});
+      process.stdout.write(loadOrCreateSimulatorCa(${JSON.stringify(file)}).certificatePem);
+    `;
+    const { spawn } = await import("node:child_process");
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ["-e", script], { cwd: join(__dirname, "../../../.."), stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        let err = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (err += d));
+        child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      });
+    const roots = await Promise.all([run(), run(), run(), run()]);
+    expect(new Set(roots).size).toBe(1);
+    expect(roots[0]).toBe(SimulatorCa.fromPem(readFileSync(file, "utf8")).certificatePem);
+    expect(readdirSync(dir)).toEqual(["ca.pem"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
