@@ -7,6 +7,9 @@
 # Prints KEY=VALUE lines on stdout for run.mjs; everything else goes to stderr.
 # Exit 77 with `SKIP=<reason>` on stdout when this machine cannot build or run the test.
 set -euo pipefail
+# The whole script is one block, so bash reads it completely before running it (a checkout that changes
+# this file during a 6-minute build cannot change what the running build does).
+{
 
 if [ -n "${NSM_DEVICE_TEST_CACHE:-}" ]; then
   CACHE=$NSM_DEVICE_TEST_CACHE
@@ -214,3 +217,5 @@ echo "FIRMWARE=$SEABIOS_DIR/usr/share/seabios:$QEMU_DATA_DIR/usr/share/qemu"
 echo "KERNEL=$KERNEL"
 echo "MODULES=${MODULES%/}"
 echo "BUSYBOX=$BUSYBOX_DIR/bin/busybox"
+exit 0
+}
