@@ -24,8 +24,8 @@ const CANDIDATES = [
   { label: "official", specifier: "official-client-kms" },
 ];
 const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 9);
-const SEND_ROUNDS = Number(process.env.BENCH_SEND_ROUNDS ?? 7);
-const SEND_BATCH_MS = Number(process.env.BENCH_SEND_BATCH_MS ?? 700);
+const SEND_ROUNDS = Number(process.env.BENCH_SEND_ROUNDS ?? 15);
+const SEND_BATCH_MS = Number(process.env.BENCH_SEND_BATCH_MS ?? 300);
 
 for (const c of CANDIDATES) {
   try {

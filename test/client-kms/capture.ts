@@ -21,9 +21,11 @@ export interface WireRequest {
   body: string;
 }
 
-// The signature and its date, the per-call id, and the user agent (which names the package that sent
-// it) differ between any two sends; everything else must match.
-const VOLATILE_HEADERS = new Set(["authorization", "x-amz-date", "amz-sdk-invocation-id", "user-agent", "x-amz-user-agent"]);
+// The date, the per-call id, and the user agent (which names the package that sent it) differ between
+// any two sends; everything else must match. Of the Authorization header the signature (over the date and
+// the id) and the date in the credential scope differ; the key id, region, service and signed headers stay.
+const VOLATILE_HEADERS = new Set(["x-amz-date", "amz-sdk-invocation-id", "user-agent", "x-amz-user-agent"]);
+const authorizationWithoutSignature = (value: string) => value.replace(/, Signature=[0-9a-f]+$/, "").replace(/\/\d{8}\//, "/<date>/");
 
 interface RawRequest {
   method: string;
@@ -38,7 +40,10 @@ interface RawRequest {
 
 export function toWire(request: RawRequest): WireRequest {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.headers)) if (!VOLATILE_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(request.headers)) {
+    const name = k.toLowerCase();
+    if (!VOLATILE_HEADERS.has(name)) headers[name] = name === "authorization" ? authorizationWithoutSignature(v) : v;
+  }
   const body =
     request.body === undefined
       ? ""

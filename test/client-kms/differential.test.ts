@@ -269,9 +269,15 @@ function errorView(mod: KmsModule, e: unknown) {
   };
 }
 
-test("the request view ignores only signature, date, invocation id and user agent", () => {
+test("the request view sets aside only the signature, dates, invocation id and user agent", () => {
+  const authorization =
+    "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-west-2/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
   const wire = toWire({
-    method: "POST", protocol: "https:", hostname: "h", path: "/", headers: { Authorization: "x", "X-Amz-Date": "d", "X-Amz-Target": "t" }, body: "{}",
+    method: "POST", protocol: "https:", hostname: "h", path: "/", body: "{}",
+    headers: { Authorization: authorization, "X-Amz-Date": "d", "X-Amz-Target": "t", "User-Agent": "u", "amz-sdk-invocation-id": "i" },
   });
-  expect(wire.headers).toEqual({ "x-amz-target": "t" });
+  expect(wire.headers).toEqual({
+    authorization: "AWS4-HMAC-SHA256 Credential=AKID/<date>/us-west-2/kms/aws4_request, SignedHeaders=host;x-amz-date",
+    "x-amz-target": "t",
+  });
 });
