@@ -19,45 +19,43 @@ export class NsmArgumentError extends NitroEnclavesError {
   }
 }
 
-/** The NSM device could not be used; `errno` names the OS error (e.g. "ENOTTY"). Subclasses name the common ones. */
+/**
+ * The NSM device could not be used; `errno` names the OS error (e.g. "ENOTTY"). Subclasses name the
+ * common ones; each sets its stable code as a static `errorCode`.
+ */
 export class NsmDeviceError extends NitroEnclavesError {
+  static readonly errorCode: string = "NSM_DEVICE_ERROR";
   readonly errno: string;
   readonly errnoNumber: number | undefined;
-  constructor(message: string, errno: string, errnoNumber?: number, code = "NSM_DEVICE_ERROR", options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(message: string, errno: string, errnoNumber?: number, options?: { cause?: unknown }) {
+    super((new.target as typeof NsmDeviceError).errorCode, message, options);
     this.errno = errno;
     this.errnoNumber = errnoNumber;
   }
 }
 /** ENOENT on /dev/nsm: this process is not running inside a Nitro Enclave. */
 export class NsmNotInEnclaveError extends NsmDeviceError {
-  constructor(message: string, errno: string, errnoNumber?: number, options?: { cause?: unknown }) {
-    super(message, errno, errnoNumber, "NSM_NOT_IN_ENCLAVE", options);
-  }
+  static override readonly errorCode = "NSM_NOT_IN_ENCLAVE";
 }
 /** EACCES/EPERM: the device exists but this process may not open or use it. */
 export class NsmPermissionDeniedError extends NsmDeviceError {
-  constructor(message: string, errno: string, errnoNumber?: number, options?: { cause?: unknown }) {
-    super(message, errno, errnoNumber, "NSM_PERMISSION_DENIED", options);
-  }
+  static override readonly errorCode = "NSM_PERMISSION_DENIED";
 }
 /** ENOTTY: the file does not understand the NSM ioctl, so it is not an NSM device. */
 export class NsmNotNsmDeviceError extends NsmDeviceError {
-  constructor(message: string, errno: string, errnoNumber?: number, options?: { cause?: unknown }) {
-    super(message, errno, errnoNumber, "NSM_NOT_NSM_DEVICE", options);
-  }
+  static override readonly errorCode = "NSM_NOT_NSM_DEVICE";
 }
 /** EMSGSIZE: the request or the response did not fit the driver's buffers. */
 export class NsmMessageSizeError extends NsmDeviceError {
-  constructor(message: string, errno: string, errnoNumber?: number, options?: { cause?: unknown }) {
-    super(message, errno, errnoNumber, "NSM_MESSAGE_SIZE", options);
-  }
+  static override readonly errorCode = "NSM_MESSAGE_SIZE";
 }
 /** ETIMEDOUT: the NSM did not answer in time. */
 export class NsmTimeoutError extends NsmDeviceError {
-  constructor(message: string, errno: string, errnoNumber?: number, options?: { cause?: unknown }) {
-    super(message, errno, errnoNumber, "NSM_TIMEOUT", options);
-  }
+  static override readonly errorCode = "NSM_TIMEOUT";
+}
+/** ffi-rs (the native bridge to ioctl) could not be loaded or misbehaved on this platform. */
+export class NsmFfiUnavailableError extends NsmDeviceError {
+  static override readonly errorCode = "NSM_FFI_UNAVAILABLE";
 }
 /** The transport was closed (or closed while a request was waiting). */
 export class NsmClosedError extends NitroEnclavesError {
@@ -77,54 +75,61 @@ export type NsmErrorCode =
   | "InputTooLarge"
   | "InternalError";
 
-/** The NSM answered `{"Error": nsmErrorCode}`. One subclass per NSM error code. */
+/**
+ * The NSM answered `{"Error": nsmErrorCode}`. One subclass per NSM error code, each with its stable
+ * code, the NSM's name for it and a default message as statics.
+ */
 export class NsmResponseError extends NitroEnclavesError {
+  static readonly errorCode: string = "NSM_ERROR";
+  static readonly nsmErrorCode: NsmErrorCode;
+  static readonly defaultMessage: string = "the NSM returned an error";
   readonly nsmErrorCode: NsmErrorCode;
-  constructor(code: string, nsmErrorCode: NsmErrorCode, message: string) {
-    super(code, message);
-    this.nsmErrorCode = nsmErrorCode;
+  constructor(message?: string) {
+    const kind = new.target as typeof NsmResponseError;
+    super(kind.errorCode, message ?? kind.defaultMessage);
+    this.nsmErrorCode = kind.nsmErrorCode;
   }
 }
 export class NsmInvalidArgumentError extends NsmResponseError {
-  constructor(message = "the NSM rejected an argument of the request (InvalidArgument)") {
-    super("NSM_INVALID_ARGUMENT", "InvalidArgument", message);
-  }
+  static override readonly errorCode = "NSM_INVALID_ARGUMENT";
+  static override readonly nsmErrorCode = "InvalidArgument";
+  static override readonly defaultMessage = "the NSM rejected an argument of the request (InvalidArgument)";
 }
 export class NsmInvalidIndexError extends NsmResponseError {
-  constructor(message = "PCR index out of range (InvalidIndex)") {
-    super("NSM_INVALID_INDEX", "InvalidIndex", message);
-  }
+  static override readonly errorCode = "NSM_INVALID_INDEX";
+  static override readonly nsmErrorCode = "InvalidIndex";
+  static override readonly defaultMessage = "PCR index out of range (InvalidIndex)";
 }
 export class NsmInvalidResponseError extends NsmResponseError {
-  constructor(message = "the NSM response does not match the request (InvalidResponse)") {
-    super("NSM_INVALID_RESPONSE", "InvalidResponse", message);
-  }
+  static override readonly errorCode = "NSM_INVALID_RESPONSE";
+  static override readonly nsmErrorCode = "InvalidResponse";
+  static override readonly defaultMessage = "the NSM response does not match the request (InvalidResponse)";
 }
 export class NsmReadOnlyIndexError extends NsmResponseError {
-  constructor(message = "the PCR is locked and cannot be changed (ReadOnlyIndex)") {
-    super("NSM_READ_ONLY_INDEX", "ReadOnlyIndex", message);
-  }
+  static override readonly errorCode = "NSM_READ_ONLY_INDEX";
+  static override readonly nsmErrorCode = "ReadOnlyIndex";
+  static override readonly defaultMessage = "the PCR is locked and cannot be changed (ReadOnlyIndex)";
 }
 export class NsmInvalidOperationError extends NsmResponseError {
-  constructor(message = "the NSM cannot perform this operation (InvalidOperation)") {
-    super("NSM_INVALID_OPERATION", "InvalidOperation", message);
-  }
+  static override readonly errorCode = "NSM_INVALID_OPERATION";
+  static override readonly nsmErrorCode = "InvalidOperation";
+  static override readonly defaultMessage = "the NSM cannot perform this operation (InvalidOperation)";
 }
 export class NsmBufferTooSmallError extends NsmResponseError {
-  constructor(message = "the response buffer is too small (BufferTooSmall)") {
-    super("NSM_BUFFER_TOO_SMALL", "BufferTooSmall", message);
-  }
+  static override readonly errorCode = "NSM_BUFFER_TOO_SMALL";
+  static override readonly nsmErrorCode = "BufferTooSmall";
+  static override readonly defaultMessage = "the response buffer is too small (BufferTooSmall)";
 }
 /** The request is over the NSM's 4096-byte limit (raised before the ioctl, or by the NSM itself). */
 export class NsmInputTooLargeError extends NsmResponseError {
-  constructor(message = "the request is larger than the NSM accepts (InputTooLarge)") {
-    super("NSM_INPUT_TOO_LARGE", "InputTooLarge", message);
-  }
+  static override readonly errorCode = "NSM_INPUT_TOO_LARGE";
+  static override readonly nsmErrorCode = "InputTooLarge";
+  static override readonly defaultMessage = "the request is larger than the NSM accepts (InputTooLarge)";
 }
 export class NsmInternalError extends NsmResponseError {
-  constructor(message = "the NSM failed internally (InternalError)") {
-    super("NSM_INTERNAL_ERROR", "InternalError", message);
-  }
+  static override readonly errorCode = "NSM_INTERNAL_ERROR";
+  static override readonly nsmErrorCode = "InternalError";
+  static override readonly defaultMessage = "the NSM failed internally (InternalError)";
 }
 
 /** The NSM (or a transport) returned bytes that are not a well-formed response to the request sent. */

@@ -37,6 +37,6 @@ export function errnoError(operation: string, errno: string, errnoNumber?: numbe
     case "ETIMEDOUT":
       return new NsmTimeoutError(`${operation}: ${errno}: the NSM did not answer in time`, errno, n, options);
     default:
-      return new NsmDeviceError(`${operation}: ${errno}`, errno, n, "NSM_DEVICE_ERROR", options);
+      return new NsmDeviceError(`${operation}: ${errno}`, errno, n, options);
   }
 }

@@ -5,7 +5,7 @@
 // it is handed over. Memory is never described to ffi-rs as a struct: the ioctl argument lives in an
 // ArrayBuffer we own and is passed as a plain address (ffi-rs's struct types copy, which loses the
 // kernel's write-back).
-import { NsmArgumentError, NsmDeviceError } from "../errors.js";
+import { NsmArgumentError, NsmFfiUnavailableError } from "../errors.js";
 
 type Ffi = typeof import("ffi-rs");
 
@@ -22,7 +22,7 @@ function loadFfi(): Promise<Ffi> {
     })
     .catch((cause: unknown) => {
       loading = undefined;
-      throw new NsmDeviceError("cannot load ffi-rs to reach the NSM device", "ENOSYS", undefined, "NSM_FFI_UNAVAILABLE", { cause });
+      throw new NsmFfiUnavailableError("cannot load ffi-rs to reach the NSM device", "ENOSYS", undefined, { cause });
     });
   return loading;
 }
@@ -68,7 +68,7 @@ export async function libc(): Promise<Libc> {
           paramsType: [DataType.U64, DataType.U8Array, DataType.U64],
           paramsValue: [address, probe, 1],
         });
-        if (same !== 0) throw new NsmDeviceError("ffi-rs did not pass the buffer by reference", "EFAULT", undefined);
+        if (same !== 0) throw new NsmFfiUnavailableError("ffi-rs did not pass the buffer by reference", "EFAULT");
       }
       buffer[0] = 0;
       return address;

@@ -33,18 +33,20 @@ export interface PcrDescription {
   data: Uint8Array;
 }
 
-const errorClasses: Record<NsmErrorCode, new () => NsmResponseError> = {
-  InvalidArgument: NsmInvalidArgumentError,
-  InvalidIndex: NsmInvalidIndexError,
-  InvalidResponse: NsmInvalidResponseError,
-  ReadOnlyIndex: NsmReadOnlyIndexError,
-  InvalidOperation: NsmInvalidOperationError,
-  BufferTooSmall: NsmBufferTooSmallError,
-  InputTooLarge: NsmInputTooLargeError,
-  InternalError: NsmInternalError,
-};
+const errorClasses = new Map<string, typeof NsmResponseError>(
+  [
+    NsmInvalidArgumentError,
+    NsmInvalidIndexError,
+    NsmInvalidResponseError,
+    NsmReadOnlyIndexError,
+    NsmInvalidOperationError,
+    NsmBufferTooSmallError,
+    NsmInputTooLargeError,
+    NsmInternalError,
+  ].map((kind) => [kind.nsmErrorCode, kind]),
+);
 
-export const NSM_ERROR_CODES = Object.keys(errorClasses) as NsmErrorCode[];
+export const NSM_ERROR_CODES = [...errorClasses.keys()] as NsmErrorCode[];
 
 const DIGEST_SIZES: Record<NsmDigest, number> = { SHA256: 32, SHA384: 48, SHA512: 64 };
 
@@ -76,9 +78,8 @@ export function decodeResponse(bytes: Uint8Array, expected: string): unknown {
     throw malformed("expected a variant name or a one-entry map");
   }
   if (variant === "Error") {
-    if (typeof body === "string" && Object.prototype.hasOwnProperty.call(errorClasses, body)) {
-      throw new errorClasses[body as NsmErrorCode]();
-    }
+    const kind = typeof body === "string" ? errorClasses.get(body) : undefined;
+    if (kind) throw new kind();
     throw malformed(`unknown NSM error code ${JSON.stringify(typeof body === "string" ? body : typeof body)}`);
   }
   if (variant !== expected) throw malformed(`expected ${expected}, got ${JSON.stringify(variant.slice(0, 40))}`);
