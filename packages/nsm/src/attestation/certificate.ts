@@ -1,11 +1,10 @@
 // What the chain check needs from one X.509 certificate: node:crypto's X509Certificate (signature
 // checks, issuer matching, the public key) plus the validity period, basicConstraints, keyUsage and
-// critical extensions read with asn1js. Parsing is a pure function of the DER bytes, so results are
+// critical extensions read with the package's BER reader. Parsing is a pure function of the DER bytes, so results are
 // cached by those exact bytes; nothing time- or policy-dependent is cached here.
 import { X509Certificate, type KeyObject } from "node:crypto";
-import * as asn1js from "asn1js";
 import { CertificateChainError } from "../errors.js";
-import { BerShapeError, CONTEXT, TAG_OCTET_STRING, UNIVERSAL, children, decodeBer, octets, oid, sequence, type BerNode } from "../cms/ber.js";
+import { BerShapeError, CONTEXT, TAG_OCTET_STRING, UNIVERSAL, bitString, boolean, children, decodeBer, isTag, octets, oid, sequence, smallInteger, time, TAG_BOOLEAN } from "../cms/ber.js";
 
 export interface CertificateInfo {
   x509: X509Certificate;
@@ -69,14 +68,14 @@ function parseCertificate(der: Uint8Array, label: string): CertificateInfo {
 function readTbsFields(der: Uint8Array) {
   const [tbs] = sequence(decodeBer(der), "Certificate", 3);
   const fields = sequence(tbs, "TBSCertificate", 6, 10);
-  const hasVersion = fields[0].idBlock.tagClass === CONTEXT && fields[0].idBlock.tagNumber === 0;
-  const [notBefore, notAfter] = sequence(fields[hasVersion ? 4 : 3], "validity", 2).map((t) => readTime(t));
+  const hasVersion = isTag(fields[0], CONTEXT, 0);
+  const [notBefore, notAfter] = sequence(fields[hasVersion ? 4 : 3], "validity", 2).map((t) => time(t, "validity"));
 
   let ca = false;
   let pathLen: number | undefined;
   let keyUsage: number | undefined;
   let unknownCriticalExtension: string | undefined;
-  const extensionsField = fields.find((f) => f.idBlock.tagClass === CONTEXT && f.idBlock.tagNumber === 3);
+  const extensionsField = fields.find((f) => isTag(f, CONTEXT, 3));
   if (extensionsField) {
     const [list] = children(extensionsField, CONTEXT, 3, "extensions", 1);
     const seen = new Set<string>();
@@ -85,8 +84,7 @@ function readTbsFields(der: Uint8Array) {
       const id = oid(parts[0], "extnID");
       if (seen.has(id)) throw new BerShapeError(`extension ${id} appears twice`);
       seen.add(id);
-      if (parts.length === 3 && !(parts[1] instanceof asn1js.Boolean)) throw new BerShapeError(`extension ${id}: critical is not a BOOLEAN`);
-      const critical = parts.length === 3 && (parts[1] as asn1js.Boolean).valueBlock.value === true;
+      const critical = parts.length === 3 && boolean(parts[1], `extension ${id} critical`);
       const value = octets(parts[parts.length - 1], UNIVERSAL, TAG_OCTET_STRING, "extnValue").bytes;
       if (id === OID_BASIC_CONSTRAINTS) ({ ca, pathLen } = readBasicConstraints(value));
       else if (id === OID_KEY_USAGE) keyUsage = readKeyUsage(value);
@@ -96,34 +94,18 @@ function readTbsFields(der: Uint8Array) {
   return { notBefore, notAfter, ca, pathLen, keyUsage, unknownCriticalExtension };
 }
 
-function readTime(node: BerNode): number {
-  if (!(node instanceof asn1js.UTCTime) && !(node instanceof asn1js.GeneralizedTime)) throw new BerShapeError("validity time is not UTCTime or GeneralizedTime");
-  const ms = node.toDate().getTime();
-  if (Number.isNaN(ms)) throw new BerShapeError("validity time is not a date");
-  return ms;
-}
-
 function readBasicConstraints(value: Uint8Array): { ca: boolean; pathLen: number | undefined } {
   const parts = sequence(decodeBer(value), "basicConstraints", 0, 2);
   let i = 0;
   let ca = false;
-  if (parts[i] instanceof asn1js.Boolean) ca = (parts[i++] as asn1js.Boolean).valueBlock.value;
-  let pathLen: number | undefined;
-  if (i < parts.length) {
-    const n = parts[i++];
-    if (!(n instanceof asn1js.Integer)) throw new BerShapeError("basicConstraints pathLenConstraint is not an INTEGER");
-    const bytes = n.valueBlock.valueHexView;
-    if (bytes.length > 4 || bytes[0] & 0x80) throw new BerShapeError("basicConstraints pathLenConstraint is out of range");
-    pathLen = n.valueBlock.valueDec;
-  }
+  if (i < parts.length && isTag(parts[i], UNIVERSAL, TAG_BOOLEAN)) ca = boolean(parts[i++], "basicConstraints cA");
+  const pathLen = i < parts.length ? smallInteger(parts[i++], "basicConstraints pathLenConstraint") : undefined;
   if (i !== parts.length) throw new BerShapeError("basicConstraints has unexpected fields");
   return { ca, pathLen };
 }
 
 function readKeyUsage(value: Uint8Array): number {
-  const node = decodeBer(value);
-  if (!(node instanceof asn1js.BitString) || node.idBlock.isConstructed) throw new BerShapeError("keyUsage is not a BIT STRING");
-  const bytes = node.valueBlock.valueHexView;
+  const { bytes } = bitString(decodeBer(value), "keyUsage");
   let usage = 0;
   // KeyUsage bit n is bit (7 - n % 8) of byte n / 8: the first named bit is the most significant.
   for (let bit = 0; bit < Math.min(bytes.length * 8, 16); bit++) if (bytes[bit >> 3] & (0x80 >> (bit & 7))) usage |= 1 << bit;

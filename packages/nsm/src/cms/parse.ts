@@ -3,8 +3,9 @@
 // KeyTransRecipientInfo v2 addressed by subjectKeyIdentifier, RSAES-OAEP with SHA-256 and
 // MGF1-SHA-256 (RFC 4055), id-data content under AES-256-CBC. Anything else is refused.
 //
-// asn1js decodes the BER; the tree is then walked directly rather than mapped through pkijs's
-// EnvelopedData classes, whose schema matching would cost more than the RSA decryption itself.
+// A lean BER reader (./ber.ts, checked against asn1js in the tests) decodes the BER and the tree is
+// walked directly: asn1js's object tree, and pkijs's EnvelopedData mapping on top of it, would cost a
+// large part of the RSA decryption this exists to wrap.
 import { EnvelopeDecryptionError } from "../errors.js";
 import {
   BerShapeError,
@@ -151,7 +152,7 @@ export function parseEnvelopedData(ciphertextForRecipient: Uint8Array): Envelope
 
 export function describeFailure(e: unknown): string {
   if (e instanceof BerShapeError) return e.message;
-  // asn1js can also throw on hostile input (deep nesting overflows the stack): still a parse failure.
+  // Anything else thrown while reading hostile input is still a parse failure.
   return `BER decoding failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
 }
 
