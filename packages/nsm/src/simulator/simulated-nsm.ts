@@ -195,8 +195,9 @@ export class SimulatedNsm implements NsmTransport {
   #now(): number {
     const t = this.#clock();
     const ms = t instanceof Date ? t.getTime() : t;
-    if (typeof ms !== "number" || !Number.isSafeInteger(ms) || ms < 0) throw new NsmFailure("InternalError");
-    return ms;
+    // A clock that says nothing usable is the NSM failing inside, as a real one would on a broken clock.
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 8.64e15) throw new NsmFailure("InternalError");
+    return Math.floor(ms);
   }
 
   #attest(body: unknown): Uint8Array {

@@ -124,6 +124,15 @@ test("options are validated", () => {
   expect(() => new SimulatedNsm({ moduleId: "" })).toThrow(NsmArgumentError);
 });
 
+test("the clock: Dates and fractional milliseconds are accepted; a broken clock is InternalError", async () => {
+  const at = (clock: () => number | Date) => new NsmClient(new SimulatedNsm({ ca, clock })).attestation();
+  await expect(at(() => new Date("2026-01-01T00:00:00Z"))).resolves.toBeInstanceOf(Uint8Array);
+  await expect(at(() => 1767225600000.75)).resolves.toBeInstanceOf(Uint8Array);
+  for (const broken of [() => NaN, () => -1, () => new Date("invalid"), () => "now" as unknown as number]) {
+    await expect(at(broken)).rejects.toMatchObject({ code: "NSM_INTERNAL_ERROR" });
+  }
+});
+
 test("a closed simulator refuses requests", async () => {
   const { c, nsm } = client();
   c.close();
