@@ -15,7 +15,16 @@ interface StringRule extends Length {
   pattern?: RegExp;
 }
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Strict base64 (standard alphabet, padded): Node's decoder skips bad characters silently, so a blob is
+ * accepted only if encoding what was decoded gives back exactly the text received. This is one native
+ * pass each way, much faster than a regular expression over a large attestation document.
+ */
+function strictBase64(text: string): Buffer | null {
+  if (text.length % 4 !== 0) return null;
+  const bytes = Buffer.from(text, "base64");
+  return bytes.toString("base64") === text ? bytes : null;
+}
 
 const memberPath = (name: string) => name.charAt(0).toLowerCase() + name.slice(1);
 
@@ -88,8 +97,8 @@ export class Input {
   blob(name: string, rule: Length & { required?: boolean } = {}): Buffer | undefined {
     const v = this.typed<string>(name, !!rule.required, "a base64-encoded string", (x) => typeof x === "string");
     if (v === undefined) return undefined;
-    if (!BASE64.test(v)) throw new SerializationException(`${name} is not valid base64`);
-    const bytes = Buffer.from(v, "base64");
+    const bytes = strictBase64(v);
+    if (!bytes) throw new SerializationException(`${name} is not valid base64`);
     this.checkLength(name, "java.nio.HeapByteBuffer", bytes.length, rule);
     return bytes;
   }

@@ -1,6 +1,6 @@
 // The HTTP front end: KMS's AWS JSON 1.1 protocol on POST /. Every request is size-limited, SigV4-checked,
 // dispatched on X-Amz-Target "TrentService.<Operation>", and answered with a JSON body, an
-// x-amzn-RequestId and a Date header (the AWS SDKs correct their clock from it). Errors are
+// x-amzn-RequestId and a Date header (Node's own; the AWS SDKs correct their clock from it). Errors are
 // {"__type", "message"} as KMS writes them ("Message" for AccessDeniedException); anything unexpected is
 // a KMSInternalException whose detail stays in the log.
 import { randomUUID } from "node:crypto";
@@ -161,7 +161,6 @@ export class KmsLocal {
       "Content-Type": JSON_TYPE,
       "Content-Length": Buffer.byteLength(body),
       "x-amzn-RequestId": requestId,
-      Date: new Date().toUTCString(),
     });
     res.end(body);
   }

@@ -1,0 +1,235 @@
+// `pnpm bench kms-local`: how fast kms-local answers on loopback, and where a request's time goes.
+//   - the floor: the bare RSA + CMS work of a Recipient answer (encryptForRecipient: AES-256-CBC of a
+//     32-byte data key, RSA-OAEP-SHA256 of the content key to an RSA-2048 public key, the BER envelope),
+//     in this process, ops/s;
+//   - kms-local (the `kms-local` command, its own process) under a minimal keep-alive loopback client that
+//     replays requests the generated client signed (SigV4 allows replays within 5 minutes), 16 in flight:
+//     Decrypt, Decrypt with Recipient, GenerateDataKey with Recipient, requests/s; rounds interleaved,
+//     median taken;
+//     besides requests/s (which on a shared 2-core machine also depends on the client's share of the CPU),
+//     the server's own CPU time per request (from /proc/<pid>/stat), and from it the requests/s one server
+//     core sustains;
+//   - the split of one GenerateDataKey-with-Recipient request: RSA/CMS and the (cached) attestation check,
+//     measured alone in this process, against the server CPU time per request; the rest is HTTP, JSON,
+//     SigV4 and policy.
+// Goal: GenerateDataKey with Recipient >= 0.5x the bare RSA + CMS floor (per core).
+import { execFileSync, spawn } from "node:child_process";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
+const require = createRequire(import.meta.url);
+const load = (pkg, file = "dist/cjs/index.js") => {
+  try {
+    return require(join(root, "packages", pkg, file));
+  } catch (e) {
+    console.error(`cannot load packages/${pkg}/${file}: run \`pnpm build\` first (${e.message})`);
+    process.exit(1);
+  }
+};
+const { NsmClient, SimulatedNsm, createSimulatorCa } = load("nsm");
+const { KMSClient, CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand } = load("client-kms");
+const { encryptForRecipient } = load("kms-local");
+const { RecipientVerifier } = load("kms-local", "dist/cjs/recipient.js");
+const { nsmAttestationVerifier } = load("kms-local", "dist/cjs/attestation.js");
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 1500);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
+const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench-secret" };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+/** CPU seconds (user + system) a process has used so far, or NaN where /proc is not available. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** ops/s of a synchronous function, median of rounds. */
+function opsPerSecond(fn, rounds = ROUNDS, ms = 400) {
+  for (const end = Date.now() + 100; Date.now() < end; ) fn();
+  const rates = [];
+  for (let r = 0; r < rounds; r++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      for (let i = 0; i < 20; i++) fn();
+      n += 20;
+    }
+    rates.push(n / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  return median(rates);
+}
+
+async function opsPerSecondAsync(fn, rounds = ROUNDS, ms = 400) {
+  for (let i = 0; i < 200; i++) await fn();
+  const rates = [];
+  for (let r = 0; r < rounds; r++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      await fn();
+      n++;
+    }
+    rates.push(n / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  return median(rates);
+}
+
+function startServer(trustRoot) {
+  const child = spawn(process.execPath, [join(root, "packages/kms-local/bin/kms-local.js"), "--port", "0", "--trust-root", trustRoot,
+    "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}`], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.once("exit", (code) => reject(new Error(`kms-local exited (${code})`)));
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, endpoint: m[1] });
+    });
+  });
+}
+
+/** The request the generated client sends for a command, signed, captured instead of sent. */
+async function signed(endpoint, command) {
+  let captured;
+  const client = new KMSClient({ endpoint, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, requestHandler: {
+    handle: async (req) => {
+      captured = { headers: { ...req.headers }, body: typeof req.body === "string" ? req.body : Buffer.from(req.body) };
+      throw new Error("captured");
+    },
+  } });
+  await client.send(command).catch(() => undefined);
+  return captured;
+}
+
+/**
+ * One pre-signed request replayed with IN_FLIGHT concurrent keep-alive connections for `ms`:
+ * requests/s, and the server's CPU microseconds per request.
+ */
+function replay(endpoint, req, ms, serverPid) {
+  const cpuBefore = cpuSeconds(serverPid);
+  const url = new URL(endpoint);
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  let done = 0;
+  let errors = 0;
+  let firstError;
+  const end = Date.now() + ms;
+  const start = process.hrtime.bigint();
+  const one = () =>
+    new Promise((resolve) => {
+      const r = request({ host: url.hostname, port: url.port, method: "POST", path: "/", headers: req.headers, agent }, (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => {
+          if (res.statusCode === 200) done++;
+          else {
+            errors++;
+            firstError ??= Buffer.concat(chunks).toString();
+          }
+          resolve();
+        });
+      });
+      r.on("error", (e) => {
+        errors++;
+        firstError ??= e.message;
+        resolve();
+      });
+      r.end(req.body);
+    });
+  const lane = async () => {
+    while (Date.now() < end) await one();
+  };
+  return Promise.all(Array.from({ length: IN_FLIGHT }, lane)).then(() => {
+    agent.destroy();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (errors) throw new Error(`${errors} failed requests, first: ${firstError}`);
+    return { rate: done / seconds, cpuUs: ((cpuSeconds(serverPid) - cpuBefore) * 1e6) / done };
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), "kms-local-bench-"));
+let server;
+try {
+  const ca = createSimulatorCa();
+  writeFileSync(join(work, "root.pem"), ca.certificatePem);
+  server = await startServer(join(work, "root.pem"));
+  const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const spki = publicKey.export({ type: "spki", format: "der" });
+  const document = await new NsmClient(new SimulatedNsm({ ca })).attestation({ publicKey: spki });
+  const recipient = { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: document };
+
+  const client = new KMSClient({ endpoint: server.endpoint, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1 });
+  const keyId = (await client.send(new CreateKeyCommand({}))).KeyMetadata.KeyId;
+  const blob = (await client.send(new EncryptCommand({ KeyId: keyId, Plaintext: Buffer.alloc(32, 7) }))).CiphertextBlob;
+  client.destroy();
+  const requests = {
+    "Decrypt": await signed(server.endpoint, new DecryptCommand({ CiphertextBlob: blob })),
+    "Decrypt with Recipient": await signed(server.endpoint, new DecryptCommand({ CiphertextBlob: blob, Recipient: recipient })),
+    "GenerateDataKey with Recipient": await signed(server.endpoint, new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: "AES_256", Recipient: recipient })),
+  };
+
+  // Floor and parts, in this process.
+  const dataKey = Buffer.alloc(32, 1);
+  const floor = opsPerSecond(() => encryptForRecipient(dataKey, publicKey, spki));
+  const verifier = new RecipientVerifier(nsmAttestationVerifier([ca.certificatePem], true));
+  const attestationCached = await opsPerSecondAsync(() => verifier.check(document));
+  const sha = opsPerSecond(() => createHash("sha256").update(document).digest());
+
+  // Server, rounds interleaved across the three request kinds.
+  const rates = Object.fromEntries(Object.keys(requests).map((k) => [k, []]));
+  const cpu = Object.fromEntries(Object.keys(requests).map((k) => [k, []]));
+  const pid = server.child.pid;
+  for (const req of Object.values(requests)) await replay(server.endpoint, req, 300, pid); // warm up
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [name, req] of Object.entries(requests)) {
+      const { rate, cpuUs } = await replay(server.endpoint, req, ROUND_MS, pid);
+      rates[name].push(rate);
+      cpu[name].push(cpuUs);
+    }
+  }
+
+  const fmt = (n) => Math.round(n).toLocaleString("en-US").padStart(8);
+  console.log(`bare RSA-OAEP-2048 + CMS (encryptForRecipient, 32 bytes)   ${fmt(floor)} ops/s   (the floor)`);
+  console.log(`attestation check, cached document (sha-256 ${document.length} B + lookup) ${fmt(attestationCached)} ops/s`);
+  console.log(`\nkms-local server process, ${IN_FLIGHT} in flight, keep-alive loopback, pre-signed requests (median of ${ROUNDS} x ${ROUND_MS} ms):`);
+  console.log(`  ${"".padEnd(32)} measured    server CPU/request   = req/s per server core`);
+  for (const [name, xs] of Object.entries(rates)) {
+    const us = median(cpu[name]);
+    console.log(`  ${name.padEnd(32)} ${fmt(median(xs))} req/s ${us.toFixed(1).padStart(8)} µs ${fmt(1e6 / us)} req/s   (rounds: ${xs.map((x) => Math.round(x)).join(", ")})`);
+  }
+  const measuredCpu = median(cpu["GenerateDataKey with Recipient"]);
+  const gdk = Number.isFinite(measuredCpu) ? 1e6 / measuredCpu : median(rates["GenerateDataKey with Recipient"]);
+  const perRequestUs = 1e6 / gdk;
+  const rsaUs = 1e6 / floor;
+  const attUs = 1e6 / attestationCached;
+  console.log(`\none GenerateDataKey with Recipient: ${perRequestUs.toFixed(1)} µs of server time`);
+  console.log(`  RSA/CMS                      ${rsaUs.toFixed(1).padStart(6)} µs  ${(100 * rsaUs / perRequestUs).toFixed(0).padStart(3)}%`);
+  console.log(`  attestation check (cached)   ${attUs.toFixed(1).padStart(6)} µs  ${(100 * attUs / perRequestUs).toFixed(0).padStart(3)}%`);
+  console.log(`  HTTP + JSON + SigV4 + policy ${(perRequestUs - rsaUs - attUs).toFixed(1).padStart(6)} µs  ${(100 * (perRequestUs - rsaUs - attUs) / perRequestUs).toFixed(0).padStart(3)}%`);
+  const ratio = gdk / floor;
+  console.log(`\nGenerateDataKey with Recipient per server core / bare RSA + CMS = ${ratio.toFixed(2)}x   (goal >= 0.50x) ${ratio >= 0.5 ? "met" : "NOT met"}`);
+  void sha;
+} finally {
+  server?.child.removeAllListeners("exit");
+  server?.child.kill("SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+}
