@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadNsm } from "./nsm-load.mjs";
+import { loadNsm, sideBySide } from "./nsm-common.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(join(root, "package.json"));
@@ -72,27 +72,10 @@ function candidates(doc) {
   ];
 }
 
-async function batch(c) {
-  const end = performance.now() + BATCH_MS;
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() < end) {
-    if (c.async) await c.run();
-    else c.run();
-    n++;
-  }
-  return n / ((performance.now() - t0) / 1000);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
 for (const doc of DOCUMENTS) {
   const list = candidates(doc);
   for (const c of list) await c.run(); // each must accept the document, or the comparison means nothing
-  for (const c of list) await batch({ ...c }); // warm up
-  const rates = list.map(() => []);
-  for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < list.length; i++) rates[i].push(await batch(list[i]));
-  const medians = rates.map(median);
+  const medians = await sideBySide(list, ROUNDS, BATCH_MS);
   const fastestOther = Math.max(...medians.slice(2));
   console.log(`\n${doc.file} at ${doc.at.toISOString()}  (${ROUNDS} rounds x ${BATCH_MS} ms, median)`);
   console.log("| verifier | docs/s | ms/doc | vs fastest other |");

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadNsm } from "./nsm-load.mjs";
+import { loadNsm, sideBySide } from "./nsm-common.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -55,23 +55,7 @@ for (const c of candidates) {
 }
 const active = candidates.filter((c) => !c.skip);
 
-async function batch(c) {
-  const t0 = performance.now();
-  const end = t0 + BATCH_MS;
-  let n = 0;
-  while (performance.now() < end) {
-    if (c.async) await c.run();
-    else c.run();
-    n++;
-  }
-  return n / ((performance.now() - t0) / 1000);
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-
-for (const c of active) await batch(c); // warm up
-const rates = active.map(() => []);
-for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < active.length; i++) rates[i].push(await batch(active[i]));
-const medians = rates.map(median);
+const medians = await sideBySide(active, ROUNDS, BATCH_MS);
 console.log(`\nkms-sample-1 (RSA-2048, ${blob.length} bytes)  (${ROUNDS} rounds x ${BATCH_MS} ms, median)`);
 console.log("| candidate | ops/s | us/op | vs floor |");
 console.log("|---|---:|---:|---:|");

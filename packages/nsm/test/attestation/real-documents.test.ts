@@ -19,6 +19,7 @@ import {
   verifyAttestation,
 } from "@nitro-enclaves-sdk/nsm";
 import { AWS_ROOT_DER, AWS_ROOT_PEM, REAL_DOCUMENTS } from "./vectors.js";
+import { thrown } from "./thrown.js";
 
 // cbor-x, an independent decoder, as the reference for field values.
 const cbor = new Decoder({ mapsAsObjects: false, int64AsNumber: true } as never);
@@ -27,15 +28,6 @@ function reference(bytes: Uint8Array): Map<string, unknown> {
   return cbor.decode(payload) as Map<string, unknown>;
 }
 const hex = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString("hex"));
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
 
 test("the embedded AWS root is the vectors' root, pinned by its SHA-256", () => {
   expect(Buffer.from(AWS_NITRO_ROOT_G1_DER)).toEqual(AWS_ROOT_DER);

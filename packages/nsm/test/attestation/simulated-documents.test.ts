@@ -15,19 +15,11 @@ import {
 } from "@nitro-enclaves-sdk/nsm";
 import { FUZZ_SEED, fuzzCases, mutate, rng } from "./mutate.js";
 import { REAL_DOCUMENTS } from "./vectors.js";
+import { thrown } from "./thrown.js";
 
 const ca = createSimulatorCa();
 const otherCa = createSimulatorCa();
 const cbor = new Decoder({ mapsAsObjects: false, int64AsNumber: true } as never);
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
 
 async function attest(options: ConstructorParameters<typeof SimulatedNsm>[0] = {}, request = {}): Promise<Uint8Array> {
   return new NsmClient(new SimulatedNsm({ ca, ...options })).attestation(request);

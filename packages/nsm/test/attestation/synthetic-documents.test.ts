@@ -9,6 +9,7 @@ import {
   type VerifyAttestationOptions,
 } from "@nitro-enclaves-sdk/nsm";
 import { TestPki, cbor, coseSign1, encodePayload, realisticPayload, type Issued, type Payload } from "./test-pki.js";
+import { thrown } from "./thrown.js";
 
 let pki: TestPki;
 let root: Issued;
@@ -24,15 +25,6 @@ beforeAll(() => {
   trust = { trustedRoots: [root.der], at: "document", allowDebug: true };
 });
 afterAll(() => pki.cleanup());
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error("expected an error");
-}
 
 function document(edit?: (p: Payload) => void, o: { indefinite?: boolean; tagged?: boolean } = {}): Buffer {
   const payload = realisticPayload([root, inter], leaf);

@@ -1,0 +1,49 @@
+// Shared by the nsm benchmarks: loading the built package (building it first when dist/ is missing or
+// older than any source file, so that `pnpm bench nsm` always measures the current code), and timing
+// candidates side by side.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../packages/nsm");
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+export function loadNsm() {
+  const built = join(pkg, "dist/cjs/index.js");
+  if (!existsSync(built) || statSync(built).mtimeMs < newestSource(join(pkg, "src"))) {
+    console.error("building packages/nsm (dist is missing or stale)...");
+    execFileSync(process.execPath, [join(pkg, "../../scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
+  }
+  return createRequire(import.meta.url)(built);
+}
+
+/** Runs `c.run` (awaited when `c.async`) for `ms` milliseconds; returns operations per second. */
+export async function timedBatch(c, ms) {
+  const t0 = performance.now();
+  const end = t0 + ms;
+  let n = 0;
+  while (performance.now() < end) {
+    if (c.async) await c.run();
+    else c.run();
+    n++;
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** Warms every candidate up, then times `rounds` interleaved batches of each; median ops/s per candidate. */
+export async function sideBySide(candidates, rounds, ms) {
+  for (const c of candidates) await timedBatch(c, ms);
+  const rates = candidates.map(() => []);
+  for (let r = 0; r < rounds; r++) for (let i = 0; i < candidates.length; i++) rates[i].push(await timedBatch(candidates[i], ms));
+  return rates.map((xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]);
+}
