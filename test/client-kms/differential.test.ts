@@ -215,6 +215,80 @@ describe("retries", () => {
   });
 });
 
+describe("plugins, extensions, callbacks and aborts behave the same", () => {
+  const input = { KeyId: "alias/x", NumberOfBytes: 32, Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: new Uint8Array([1, 2]) } };
+
+  test("a runtime extension that swaps the HTTP handler and region is honoured", async () => {
+    const run = async (mod: KmsModule) => {
+      const handler = new CaptureHandler(() => ok({ KeyId: "k" }));
+      const extension = {
+        configure(ext: { setHttpHandler(h: unknown): void; setRegion(r: string): void }) {
+          ext.setHttpHandler(handler);
+          ext.setRegion("eu-north-1");
+        },
+      };
+      const client = new mod.KMSClient({ region: "us-west-2", credentials: { accessKeyId: "A", secretAccessKey: "S" }, extensions: [extension] });
+      const output = await client.send(new mod.GenerateDataKeyCommand(input));
+      return { requests: handler.wire, output };
+    };
+    const theirs = await run(official);
+    expect(theirs.requests.map((r) => r.hostname)).toEqual(["kms.eu-north-1.amazonaws.com"]);
+    expect(await run(ours)).toStrictEqual(theirs);
+  });
+
+  test("a plugin's middleware runs at the same step and sees the same request", async () => {
+    const run = async (mod: KmsModule) => {
+      const handler = new CaptureHandler(() => ok({ KeyId: "k" }));
+      const client = clientOf(mod, handler);
+      const seen: string[] = [];
+      client.middlewareStack.use({
+        applyToStack(stack: { add(mw: unknown, opts: unknown): void }) {
+          stack.add(
+            (next: (a: { request: { headers: Record<string, string> } }) => unknown, context: { commandName: string; clientName: string }) =>
+              (args: { request: { headers: Record<string, string> } }) => {
+                seen.push(`${context.clientName}.${context.commandName}`);
+                args.request.headers["x-plugin"] = "1";
+                return next(args);
+              },
+            { step: "build", name: "testPlugin" },
+          );
+        },
+      });
+      await client.send(new mod.GenerateDataKeyCommand(input));
+      return { seen, requests: handler.wire, stack: client.middlewareStack.identify() };
+    };
+    const theirs = await run(official);
+    expect(theirs.seen).toEqual(["KMSClient.GenerateDataKeyCommand"]);
+    expect(theirs.requests[0].headers["x-plugin"]).toBe("1");
+    expect(await run(ours)).toStrictEqual(theirs);
+  });
+
+  test("the aggregated client takes a callback", async () => {
+    const run = (mod: KmsModule) =>
+      new Promise((resolve) => {
+        const handler = new CaptureHandler(() => ok({ KeyId: "k", CiphertextForRecipient: "AAEC" }));
+        new mod.KMS(configFor(handler)).generateDataKey(input, (err: unknown, data: unknown) => resolve({ err, data, requests: handler.wire }));
+      });
+    const theirs = await run(official);
+    expect(theirs).toMatchObject({ err: null, data: { CiphertextForRecipient: new Uint8Array([0, 1, 2]) } });
+    expect(await run(ours)).toStrictEqual(theirs);
+  });
+
+  test("send options (the abort signal) reach the request handler", async () => {
+    const run = async (mod: KmsModule) => {
+      const controller = new AbortController();
+      let received: unknown;
+      const handler = new CaptureHandler(() => ok());
+      const spy = { handle: (request: never, options: { abortSignal?: unknown }) => ((received = options?.abortSignal), handler.handle(request)) };
+      await new mod.KMSClient({ ...configFor(handler), requestHandler: spy }).send(new mod.GenerateDataKeyCommand(input), { abortSignal: controller.signal });
+      return { sameSignal: received === controller.signal, requests: handler.wire };
+    };
+    const theirs = await run(official);
+    expect(theirs.sameSignal).toBe(true);
+    expect(await run(ours)).toStrictEqual(theirs);
+  });
+});
+
 describe.each(operations.filter((op) => op.paginated))("paginate$name", (op) => {
   test("walks the same pages with the same requests", async () => {
     const p = op.paginated!;
