@@ -4,9 +4,12 @@
 //     wrapped key, then AES-256-CBC decipher (no parsing, no checks);
 //   - ours: decryptEnvelopedKey(ciphertextForRecipient, privateKey): BER parse with asn1js, every
 //     structural check, recipient match, constant-time padding check, zeroing;
+//   - handle.decryptKMSEnvelopedKey: the same through an EnclaveHandle (SimulatedNsm transport), on a
+//     blob of the same shape and sizes re-encrypted to the handle's own RSA-2048 key (the handle never
+//     gives its key out, so the floor runs on the sample's key: same modulus size, same cost);
 //   - pkijs: EnvelopedData.decrypt through WebCrypto (for reference: what we avoid).
 // Timed batches interleaved between candidates, median ops/s; ratio ours/floor (goal >= 0.85).
-import { constants, createDecipheriv, createPrivateKey, privateDecrypt } from "node:crypto";
+import { constants, createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, privateDecrypt, publicEncrypt, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -31,6 +34,27 @@ function floor() {
   return Buffer.concat([decipher.update(fields.encryptedContent), decipher.final()]);
 }
 
+// The sample re-addressed to the handle's key: new rid, wrapped key, IV and content, all the same
+// lengths, so the BER around them is unchanged.
+const handle = await nsm.EnclaveHandle.create({ transport: new nsm.SimulatedNsm() });
+function reEncryptFor(spki) {
+  const out = Buffer.from(blob);
+  const put = (old, bytes) => {
+    const at = out.indexOf(Buffer.from(old));
+    if (bytes.length !== old.length || at < 0) throw new Error("cannot re-address the sample");
+    bytes.copy(out, at);
+  };
+  const contentKey = randomBytes(32);
+  const iv = randomBytes(16);
+  const cipher = createCipheriv("aes-256-cbc", contentKey, iv);
+  put(fields.subjectKeyIdentifier, createHash("sha256").update(spki).digest());
+  put(fields.encryptedKey, publicEncrypt({ key: createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" }, contentKey));
+  put(fields.encryptedContent, Buffer.concat([cipher.update(Buffer.from(expected, "hex")), cipher.final()]));
+  put(fields.iv, iv);
+  return out;
+}
+const handleBlob = reEncryptFor(handle.publicKey);
+
 const pkijs = createRequire(join(root, "packages/nsm/package.json"))("pkijs");
 pkijs.setEngine("webcrypto", new pkijs.CryptoEngine({ name: "webcrypto", crypto: globalThis.crypto }));
 const pkcs8 = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
@@ -43,6 +67,7 @@ async function viaPkijs() {
 const candidates = [
   { label: "floor (node:crypto on pre-extracted fields)", run: floor },
   { label: "ours: decryptEnvelopedKey", run: () => nsm.decryptEnvelopedKey(blob, privateKey) },
+  { label: "ours: handle.decryptKMSEnvelopedKey (handle's own key)", run: () => handle.decryptKMSEnvelopedKey(handleBlob) },
   { label: "pkijs EnvelopedData.decrypt (WebCrypto)", run: viaPkijs, async: true },
 ];
 
