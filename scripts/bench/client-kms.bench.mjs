@@ -2,6 +2,8 @@
 // in one run. Measures
 //   - cold import: a fresh node process per round loads the package (require for CJS, import() for ESM),
 //     rounds interleaved between the two clients; median time, and the heap the import adds (after gc);
+//     then, in the same process, the first send(DecryptCommand) (client construction, config resolution
+//     and anything a client defers to first use) and the heap after it;
 //   - send(DecryptCommand) ops/s through the whole middleware stack (serde, endpoint, SigV4 signing,
 //     retries) against an in-process requestHandler that answers a canned response; timed batches
 //     interleaved between the two clients; median.
@@ -49,15 +51,24 @@ const fmt = (x, digits = 1) => x.toFixed(digits);
 // The child measures only the load itself; its own start-up and a gc'd baseline heap are subtracted.
 const CHILD = `
 const { performance } = require("node:perf_hooks");
+const { Readable } = require("node:stream");
 const [mode, target] = process.argv.slice(1);
 global.gc(); const before = process.memoryUsage().heapUsed;
 const t0 = performance.now();
 const loaded = mode === "cjs" ? Promise.resolve(require(target)) : import(target);
-loaded.then((m) => {
+loaded.then(async (m) => {
   const ms = performance.now() - t0;
   if (typeof m.KMSClient !== "function") throw new Error("no KMSClient in " + target);
   global.gc(); const heap = process.memoryUsage().heapUsed - before;
-  process.stdout.write(JSON.stringify({ ms, heap }));
+  // Then the first call: client construction, config resolution and whatever was deferred to it.
+  const body = Buffer.from(JSON.stringify({ KeyId: "k", Plaintext: "AAECAw==", EncryptionAlgorithm: "SYMMETRIC_DEFAULT" }));
+  const requestHandler = { handle: async () => ({ response: { statusCode: 200, headers: {}, body: Readable.from([body]) } }) };
+  const t1 = performance.now();
+  const client = new m.KMSClient({ region: "us-west-2", credentials: { accessKeyId: "A", secretAccessKey: "S" }, requestHandler });
+  await client.send(new m.DecryptCommand({ CiphertextBlob: new Uint8Array(8) }));
+  const firstSend = performance.now() - t1;
+  global.gc(); const heapAfterSend = process.memoryUsage().heapUsed - before;
+  process.stdout.write(JSON.stringify({ ms, heap, firstSend, heapAfterSend }));
 });
 `;
 
@@ -81,14 +92,13 @@ function esmEntry(c) {
 
 const importResults = {};
 for (const mode of ["cjs", "esm"]) {
-  for (const c of CANDIDATES) importResults[`${mode}:${c.label}`] = { ms: [], heap: [] };
+  for (const c of CANDIDATES) importResults[`${mode}:${c.label}`] = { ms: [], heap: [], firstSend: [], heapAfterSend: [] };
   for (let round = 0; round < IMPORT_ROUNDS; round++) {
     // Alternate which client goes first, so neither always gets the warmer page cache.
     const order = round % 2 ? [...CANDIDATES].reverse() : CANDIDATES;
     for (const c of order) {
-      const { ms, heap } = coldImport(mode, c);
-      importResults[`${mode}:${c.label}`].ms.push(ms);
-      importResults[`${mode}:${c.label}`].heap.push(heap);
+      const sample = coldImport(mode, c);
+      for (const [k, v] of Object.entries(sample)) importResults[`${mode}:${c.label}`][k].push(v);
     }
   }
 }
@@ -163,6 +173,8 @@ for (const mode of ["cjs", "esm"]) {
   const a = importResults[`${mode}:official`];
   rows.push([`cold import time, ${mode} (ms)`, median(o.ms), median(a.ms), 1]);
   rows.push([`heap after import, ${mode} (MiB)`, median(o.heap) / 2 ** 20, median(a.heap) / 2 ** 20, 2]);
+  rows.push([`then first send, ${mode} (ms)`, median(o.firstSend), median(a.firstSend), 1]);
+  rows.push([`heap after first send, ${mode} (MiB)`, median(o.heapAfterSend) / 2 ** 20, median(a.heapAfterSend) / 2 ** 20, 2]);
 }
 rows.push(["send(DecryptCommand) (ops/s)", median(sendResults.ours), median(sendResults.official), 0]);
 const w = Math.max(...rows.map((r) => r[0].length));
