@@ -21,11 +21,17 @@ export interface WireRequest {
   body: string;
 }
 
-// The date, the per-call id, and the user agent (which names the package that sent it) differ between
-// any two sends; everything else must match. Of the Authorization header the signature (over the date and
-// the id) and the date in the credential scope differ; the key id, region, service and signed headers stay.
-const VOLATILE_HEADERS = new Set(["x-amz-date", "amz-sdk-invocation-id", "user-agent", "x-amz-user-agent"]);
-const authorizationWithoutSignature = (value: string) => value.replace(/, Signature=[0-9a-f]+$/, "").replace(/\/\d{8}\//, "/<date>/");
+// The date and the per-call id differ between any two sends; everything else must match, but for
+// - the Authorization header's signature (over the date and the id) and the date in its credential scope
+//   (the key id, region, service and signed headers stay);
+// - the client version in the user agent (the official 3.1156.0 build reports itself as 3.1155.0); the
+//   rest of it (platform, `m/` feature flags, app id) stays.
+const VOLATILE_HEADERS = new Set(["x-amz-date", "amz-sdk-invocation-id"]);
+const NORMALISE: Record<string, (value: string) => string> = {
+  authorization: (v) => v.replace(/, Signature=[0-9a-f]+$/, "").replace(/\/\d{8}\//, "/<date>/"),
+  "user-agent": (v) => v.replace(/(aws-sdk-js\/|api\/kms#)\d+\.\d+\.\d+/g, "$1<version>"),
+  "x-amz-user-agent": (v) => v.replace(/(aws-sdk-js\/|api\/kms#)\d+\.\d+\.\d+/g, "$1<version>"),
+};
 
 interface RawRequest {
   method: string;
@@ -42,7 +48,7 @@ export function toWire(request: RawRequest): WireRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(request.headers)) {
     const name = k.toLowerCase();
-    if (!VOLATILE_HEADERS.has(name)) headers[name] = name === "authorization" ? authorizationWithoutSignature(v) : v;
+    if (!VOLATILE_HEADERS.has(name)) headers[name] = NORMALISE[name]?.(v) ?? v;
   }
   const body =
     request.body === undefined

@@ -343,15 +343,19 @@ function errorView(mod: KmsModule, e: unknown) {
   };
 }
 
-test("the request view sets aside only the signature, dates, invocation id and user agent", () => {
+test("the request view sets aside only the signature, dates, invocation id and client version", () => {
   const authorization =
     "AWS4-HMAC-SHA256 Credential=AKID/20261127/us-west-2/kms/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd";
   const wire = toWire({
     method: "POST", protocol: "https:", hostname: "h", path: "/", body: "{}",
-    headers: { Authorization: authorization, "X-Amz-Date": "d", "X-Amz-Target": "t", "User-Agent": "u", "amz-sdk-invocation-id": "i" },
+    headers: {
+      Authorization: authorization, "X-Amz-Date": "d", "X-Amz-Target": "t", "amz-sdk-invocation-id": "i",
+      "User-Agent": "aws-sdk-js/3.1155.0 ua/2.1 lang/js api/kms#3.1155.0 m/E,e app/1",
+    },
   });
   expect(wire.headers).toEqual({
     authorization: "AWS4-HMAC-SHA256 Credential=AKID/<date>/us-west-2/kms/aws4_request, SignedHeaders=host;x-amz-date",
+    "user-agent": "aws-sdk-js/<version> ua/2.1 lang/js api/kms#<version> m/E,e app/1",
     "x-amz-target": "t",
   });
 });
