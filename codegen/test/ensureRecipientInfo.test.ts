@@ -106,3 +106,8 @@ describe("insertionIndex", () => {
 it("the fixture is a real pre-recipient model", () => {
   expect(readFileSync(join(FIXTURES, "mini-pre-recipient.json"), "utf8")).not.toContain("Recipient");
 });
+
+it("leaves a service without any recipient operation alone", () => {
+  const model = readModel(join(FIXTURES, "mini-features.json"));
+  expect(ensureRecipientInfo(model)).toBe(model);
+});

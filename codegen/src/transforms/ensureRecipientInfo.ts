@@ -3,8 +3,9 @@
 // Adds, where missing: AttestationDocumentType (blob, 1..262144 bytes), KeyEncryptionMechanism (enum
 // RSAES_OAEP_SHA_256), RecipientInfo {KeyEncryptionAlgorithm, AttestationDocument} (both optional), the
 // `Recipient` input member and the `CiphertextForRecipient` (CiphertextType) output member of each recipient
-// operation the model has. Members go where kms-2026-06-19.json puts them. Shapes and members that exist are
-// left exactly as they are, so the transform is idempotent and a no-op on a current model.
+// operation the model has (a model with none of them is left alone). Members go where kms-2026-06-19.json
+// puts them. Shapes and members that exist are left exactly as they are, so the transform is idempotent and
+// a no-op on a current model.
 import { UnsupportedModelError } from "../errors";
 import { type MemberShape, type Model, type Shape } from "../model/types";
 import { serviceOf } from "../model/service";
@@ -38,6 +39,8 @@ export const RECIPIENT_OPERATIONS: Record<string, { input: string[]; output: str
 export function ensureRecipientInfo(model: Model): Model {
   const { namespace } = serviceOf(model);
   const id = (name: string) => `${namespace}#${name}`;
+  // Only a service with a recipient operation gets the recipient shapes.
+  if (!Object.keys(RECIPIENT_OPERATIONS).some((op) => model.shapes[id(op)]?.type === "operation")) return model;
   const shapes: Record<string, Shape> = { ...model.shapes };
   let changed = false;
 
