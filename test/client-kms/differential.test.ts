@@ -2,6 +2,8 @@
 // model. For every operation in the model, the same input must put the same request on the wire, the
 // same response bytes must parse to the same output, and every modelled error must come back as the
 // same typed exception. Inputs and responses are generated from the model's shapes.
+import { realpathSync } from "node:fs";
+import { createRequire } from "node:module";
 import { CaptureHandler, clientOf, configFor, isolateFromAwsEnvironment, ok, toWire, type CannedResponse } from "./capture";
 import { OFFICIAL_ALIAS, OURS_PACKAGE, official, ours, type KmsModule } from "./clients";
 import { errorShapes, localName, operations, shape, type Operation } from "./model";
@@ -199,6 +201,34 @@ describe("errors outside an operation's model", () => {
   });
 });
 
+describe("edge cases, compared with the official client whatever it does", () => {
+  test("a Recipient with an attestation document of the model's maximum size (256 KiB)", async () => {
+    const AttestationDocument = Uint8Array.from({ length: 262144 }, (_, i) => (i * 7) & 0xff);
+    const input = { CiphertextBlob: new Uint8Array(6144).fill(3), Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument } };
+    const theirs = await call(official, "Decrypt", input, ok());
+    expect(JSON.parse(theirs.request.body).Recipient.AttestationDocument).toBe(Buffer.from(AttestationDocument).toString("base64"));
+    expect((await call(ours, "Decrypt", input, ok())).request).toStrictEqual(theirs.request);
+  });
+
+  const oddResponses: [string, string, string][] = [
+    ["null members", "DescribeKey", '{"KeyMetadata":{"KeyId":"k","Arn":null,"CreationDate":null,"Enabled":null,"EncryptionAlgorithms":null}}'],
+    ["an enum value newer than the model", "DescribeKey", '{"KeyMetadata":{"KeyId":"k","KeySpec":"ML_DSA_FUTURE","KeyUsage":"SOMETHING_NEW"}}'],
+    ["a timestamp as an ISO string", "DescribeKey", '{"KeyMetadata":{"KeyId":"k","CreationDate":"2024-02-29T12:34:56.789Z"}}'],
+    ["a timestamp as a numeric string", "DescribeKey", '{"KeyMetadata":{"KeyId":"k","CreationDate":"1700000000.5"}}'],
+    ["an empty body for a modelled output", "Decrypt", ""],
+    ["a list holding null", "ListAliases", '{"Aliases":[null,{"AliasName":"alias/a"}],"Truncated":false}'],
+    ["a map holding null", "ListGrants", '{"Grants":[{"GrantId":"g","Constraints":{"EncryptionContextEquals":{"a":null,"b":"x"}}}]}'],
+    ["base64 without padding", "Decrypt", '{"KeyId":"k","Plaintext":"AAEC","CiphertextForRecipient":"AAECAw"}'],
+    ["not JSON at all", "Decrypt", "<html>gateway timeout</html>"],
+  ];
+  test.each(oddResponses)("a response with %s (%s)", async (_, op, body) => {
+    const response: CannedResponse = { statusCode: 200, headers: { "x-amzn-requestid": "odd" }, body };
+    const theirs = await call(official, op, {}, response);
+    const mine = await call(ours, op, {}, response);
+    expect({ output: mine.output, error: errorView(ours, mine.error ?? null) }).toStrictEqual({ output: theirs.output, error: errorView(official, theirs.error ?? null) });
+  });
+});
+
 describe("retries", () => {
   test("a retryable error then success: same requests and $metadata.attempts", async () => {
     const run = async (mod: KmsModule) => {
@@ -327,6 +357,14 @@ function errorResponses(id: string): CannedResponse[] {
   ];
 }
 
+/** The smithy `ServiceException` base class as each client loads it (from its own dependencies). */
+const serviceExceptionOf = new Map<KmsModule, new (...args: never[]) => Error>(
+  [ours, official].map((mod) => {
+    const entry = require.resolve(mod === ours ? OURS_PACKAGE : OFFICIAL_ALIAS);
+    return [mod, createRequire(realpathSync(entry))("@smithy/core/client").ServiceException];
+  }),
+);
+
 /** An error as a caller sees it: class checks against its own module, name, message and every own field. */
 function errorView(mod: KmsModule, e: unknown) {
   if (!(e instanceof Error)) return { notAnError: e };
@@ -338,7 +376,7 @@ function errorView(mod: KmsModule, e: unknown) {
     message: e.message,
     fields,
     ownClass: typeof cls === "function" && e instanceof cls && e.constructor === cls,
-    serviceException: e instanceof mod.KMSServiceException,
+    serviceException: e instanceof mod.KMSServiceException && e instanceof serviceExceptionOf.get(mod)!,
     hasResponse: "$response" in e,
   };
 }
