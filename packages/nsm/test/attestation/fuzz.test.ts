@@ -3,7 +3,9 @@
 // one of our typed AttestationErrors; never another exception, never a hang, and never a changed
 // payload that verifies.
 import { AttestationError, parseAttestation, verifyAttestation, type AttestationDocument } from "@nitro-enclaves-sdk/nsm";
+import { Decoder } from "cbor-x";
 import { FUZZ_SEED, fuzzCases, mutate, rng } from "./mutate.js";
+import { TestPki, coseSign1, encodePayload, realisticPayload } from "./test-pki.js";
 import { REAL_DOCUMENTS } from "./vectors.js";
 
 const hex = (b: Uint8Array | null) => (b === null ? null : Buffer.from(b).toString("hex"));
@@ -56,4 +58,49 @@ test("hostile CBOR shapes fail with AttestationFormatError, quickly", () => {
   for (const input of [deepArrays, hugeLength, hugeMap, unterminated, float, Buffer.from([0xd2, 0xd2, 0x84])]) {
     expect(() => verifyAttestation(input)).toThrow(AttestationError);
   }
+});
+
+describe("re-signed payload mutations (a trusted signer signing odd payloads)", () => {
+  let pki: TestPki;
+  afterAll(() => pki?.cleanup());
+
+  test("whatever verifies reads exactly as cbor-x reads it", () => {
+    pki = new TestPki();
+    const root = pki.root("root");
+    const inter = pki.issue("inter", root, "inter");
+    const leaf = pki.issue("leaf", inter, "leaf");
+    const payload = realisticPayload([root, inter], leaf);
+    payload.set("nonce", Buffer.from("nonce")).set("user_data", Buffer.from("user data"));
+    const cborX = new Decoder({ mapsAsObjects: false, int64AsNumber: true } as never);
+    const random = rng(FUZZ_SEED + 300);
+    const cases = fuzzCases(300);
+    let verified = 0;
+    for (const indefinite of [false, true]) {
+      const original = encodePayload(payload, indefinite);
+      for (let i = 0; i < cases; i++) {
+        const mutated = mutate(original, random);
+        let doc: AttestationDocument;
+        try {
+          doc = verifyAttestation(coseSign1(mutated, leaf.key), { trustedRoots: [root.der], at: "document", allowDebug: true });
+        } catch (e) {
+          if (!(e instanceof AttestationError)) throw new Error(`seed ${FUZZ_SEED + 300} case ${i}: unexpected ${(e as Error)?.name}: ${(e as Error)?.message}`);
+          continue;
+        }
+        verified++;
+        const ref = cborX.decode(mutated) as Map<string, unknown>;
+        const bytesOrNull = (v: unknown) => (v instanceof Uint8Array && v.length > 0 ? hex(v) : null);
+        expect(meaning(doc)).toEqual({
+          moduleId: ref.get("module_id"),
+          timestamp: Number(ref.get("timestamp")),
+          pcrs: [...(ref.get("pcrs") as Map<number, Uint8Array>)].map(([k, v]) => [k, hex(v)]),
+          certificate: hex(ref.get("certificate") as Uint8Array),
+          cabundle: (ref.get("cabundle") as Uint8Array[]).map(hex),
+          publicKey: bytesOrNull(ref.get("public_key")),
+          userData: bytesOrNull(ref.get("user_data")),
+          nonce: bytesOrNull(ref.get("nonce")),
+        });
+      }
+    }
+    expect(verified).toBeGreaterThan(0);
+  });
 });
