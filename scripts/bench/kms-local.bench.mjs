@@ -113,7 +113,8 @@ async function signed(endpoint, command) {
   let captured;
   const client = new KMSClient({ endpoint, region: "us-east-1", credentials: CREDENTIALS, maxAttempts: 1, requestHandler: {
     handle: async (req) => {
-      captured = { headers: { ...req.headers }, body: typeof req.body === "string" ? req.body : Buffer.from(req.body) };
+      const b = req.body;
+      captured = { headers: { ...req.headers }, body: typeof b === "string" ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength) };
       throw new Error("captured");
     },
   } });

@@ -63,8 +63,9 @@ export async function signedBy(endpoint: string, command: object, extra: Partial
   const client = officialClient(endpoint, {
     ...extra,
     requestHandler: {
-      handle: async (req: { headers: Record<string, string>; body: string }) => {
-        captured = { headers: { ...req.headers }, body: String(req.body ?? "") };
+      handle: async (req: { headers: Record<string, string>; body: string | Uint8Array }) => {
+        const body = req.body ?? "";
+        captured = { headers: { ...req.headers }, body: typeof body === "string" ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8") };
         throw new Error("captured");
       },
     } as never,

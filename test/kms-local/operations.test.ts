@@ -221,6 +221,16 @@ describe("symmetric encryption", () => {
     expect(rsa).not.toHaveProperty("PrivateKeyPlaintext");
   });
 
+  test("DryRun stops after every check with DryRunOperationException (412), and does nothing", async () => {
+    const meta = await newKey();
+    const e = await errorOf(client.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: Buffer.from("x"), DryRun: true })));
+    expect(e.name).toBe("DryRunOperationException");
+    expect(e.$metadata.httpStatusCode).toBe(412);
+    await client.send(new DisableKeyCommand({ KeyId: meta.KeyId }));
+    // A request that would fail still fails with its own error.
+    expect((await errorOf(client.send(new EncryptCommand({ KeyId: meta.KeyId, Plaintext: Buffer.from("x"), DryRun: true })))).name).toBe("DisabledException");
+  });
+
   test("GenerateRandom", async () => {
     const r = await client.send(new GenerateRandomCommand({ NumberOfBytes: 1024 }));
     expect(r.Plaintext!.length).toBe(1024);

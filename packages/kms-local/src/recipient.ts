@@ -56,7 +56,7 @@ export class RecipientVerifier {
     return this.check(document);
   }
 
-  async check(document: Buffer): Promise<Recipient> {
+  async check(document: Uint8Array): Promise<Recipient> {
     const now = this.now();
     const id = createHash("sha256").update(document).digest("base64");
     const hit = this.cache.get(id);
