@@ -66,6 +66,12 @@ import {
 } from "../models/errors.js";
 import { KMSServiceException } from "../models/KMSServiceException.js";
 
+// How to read these: a schema is [kind, namespace, name, traits, ...] with kind 0 simple, 1 list, 2 map,
+// 3 structure, 4 union, -3 error, 9 operation. A member refers to a simple type by number: 0 string or enum,
+// 1 number, 2 boolean, 4 timestamp (5 date-time, 6 http-date, 7 epoch-seconds), 15 document, 21 blob;
+// 64 | n is a list of n and 128 | n a map from string to n; anything else is a thunk to a named schema.
+// [schema, bits] adds trait bits (4 idempotency token, 8 sensitive).
+
 const n0 = "com.amazonaws.kms";
 const synthetic = "smithy.ts.sdk.synthetic.com.amazonaws.kms";
 const unit = "unit" as const;
