@@ -40,10 +40,29 @@ export async function timedBatch(c, ms) {
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** Warms every candidate up, then times `rounds` interleaved batches of each; median ops/s per candidate. */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * Warms every candidate up, then times `rounds` rounds of one batch per candidate (order reversed
+ * every other round, so no candidate always runs first). Returns the ops/s of every batch, by
+ * candidate then round.
+ */
 export async function sideBySide(candidates, rounds, ms) {
   for (const c of candidates) await timedBatch(c, ms);
   const rates = candidates.map(() => []);
-  for (let r = 0; r < rounds; r++) for (let i = 0; i < candidates.length; i++) rates[i].push(await timedBatch(candidates[i], ms));
-  return rates.map((xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]);
+  for (let r = 0; r < rounds; r++) {
+    const order = candidates.map((_, i) => i);
+    if (r % 2) order.reverse();
+    for (const i of order) rates[i][r] = await timedBatch(candidates[i], ms);
+  }
+  return rates;
+}
+
+/**
+ * Candidate i's speed relative to candidate `reference`: the median of their ratios round by round.
+ * Paired batches run moments apart, so this holds up on a machine whose load changes from one second
+ * to the next better than a ratio of medians does.
+ */
+export function pairedRatio(rates, i, reference) {
+  return median(rates[i].map((rate, r) => rate / rates[reference][r]));
 }
