@@ -140,6 +140,17 @@ describe("CMS made by the openssl CLI", () => {
     }
   });
 
+  test("an RSA-3072 recipient (the handle's other key sizes) decrypts the same way", () => {
+    const big = makeRecipient(3072);
+    try {
+      const plaintext = randomBytes(32);
+      expect(decryptEnvelopedKey(opensslEncrypt(big.kmsStyleCert, plaintext, { keyid: true }), big.privateKey)).toEqual(plaintext);
+      expectEnvelopeError(() => decryptEnvelopedKey(opensslEncrypt(big.kmsStyleCert, plaintext, { keyid: true }), recipient.privateKey), /subjectKeyIdentifier/);
+    } finally {
+      big.cleanup();
+    }
+  });
+
   test("-stream output carries indefinite lengths and still decrypts to what openssl decrypts", () => {
     const plaintext = randomBytes(48);
     const blob = opensslEncrypt(recipient.kmsStyleCert, plaintext, { keyid: true, stream: true });
