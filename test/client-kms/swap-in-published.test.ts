@@ -74,6 +74,10 @@ test("npm: npm: alias dependency plus overrides: ours everywhere", async () => {
     // npm wants an override of a direct dependency to be that dependency's own spec: "$<name>" says so.
     overrides: { "@aws-sdk/client-kms": "$@aws-sdk/client-kms" },
   });
+  registry.requested.clear();
   await run("npm", ["install", "--cache", join(work, "npm-cache"), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel", "error"], dir, installEnv());
   expectOursEverywhere(await probe(dir), oursVersion);
+  // npm never even looked the official client up: every reference to it was rewritten to ours.
+  expect(registry.requested.has(OURS_PACKAGE)).toBe(true);
+  expect(registry.requested.has("@aws-sdk/client-kms")).toBe(false);
 });
