@@ -34,9 +34,13 @@ async function call(mod: KmsModule, op: string, input: unknown, response: Canned
 
 /** The inputs each operation is sent with: every member on several variants, and required members only. */
 function inputsFor(op: Operation, seen?: Coverage) {
+  const full = sample(op.input, op.name, { variant: 0, requiredOnly: false }).value as Record<string, unknown>;
+  const [first] = Object.keys(full);
   return [
     ...VARIANTS.map((variant) => ({ label: `all members, variant ${variant}`, value: sample(op.input, op.name, { variant, requiredOnly: false }, seen).value })),
     { label: "required members only", value: sample(op.input, op.name, { variant: 0, requiredOnly: true }, seen).value },
+    // What callers also pass: a member set to undefined, and one the model does not have.
+    { label: "an undefined member and an unknown one", value: { ...full, ...(first ? { [first]: undefined } : {}), NotInTheModel: "x" } },
   ];
 }
 
