@@ -40,7 +40,7 @@ export interface KmsLocalOptions {
   /** Master key file for key material at rest; default <dataDir>/master.key. */
   masterKeyFile?: string;
   maxBodyBytes?: number;
-  /** Called with one line per request (and with internal errors). */
+  /** Called with one line per request and with internal errors (which go to stderr when this is not set). */
   log?: (line: string) => void;
 }
 
@@ -58,7 +58,7 @@ export class KmsLocal {
     private readonly server: Server,
     private readonly signatures: SigV4Verifier,
     private readonly maxBodyBytes: number,
-    private readonly log: (line: string) => void,
+    private readonly log: ((line: string) => void) | undefined,
   ) {}
 
   static async start(options: KmsLocalOptions = {}): Promise<KmsLocal> {
@@ -70,7 +70,7 @@ export class KmsLocal {
     const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
     const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
     const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
-    const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log ?? (() => {}));
+    const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log);
     server.on("request", (req, res) => void local.handle(req, res));
     server.on("clientError", (_err, socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
@@ -167,7 +167,7 @@ export class KmsLocal {
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
     const requestId = randomUUID();
-    const started = process.hrtime.bigint();
+    const started = this.log ? process.hrtime.bigint() : 0n;
     let operation = "-";
     let outcome: Record<string, unknown> | KmsError;
     try {
@@ -190,12 +190,17 @@ export class KmsLocal {
     } catch (e) {
       if (e instanceof KmsError) outcome = e;
       else {
-        this.log(`internal error in ${operation} (request ${requestId}): ${(e as Error)?.stack ?? String(e)}`);
+        // A bug in kms-local: always reported (to stderr when no log is configured), never to the client.
+        const line = `internal error in ${operation} (request ${requestId}): ${(e as Error)?.stack ?? String(e)}`;
+        if (this.log) this.log(line);
+        else process.stderr.write(`kms-local: ${line}\n`);
         outcome = new KMSInternalException("An internal error occurred in kms-local.");
       }
     }
     this.send(res, requestId, outcome);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    this.log(`${operation} ${outcome instanceof KmsError ? outcome.code : "OK"} ${ms.toFixed(1)}ms ${requestId}`);
+    if (this.log) {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      this.log(`${operation} ${outcome instanceof KmsError ? outcome.code : "OK"} ${ms.toFixed(1)}ms ${requestId}`);
+    }
   }
 }
