@@ -32,7 +32,9 @@ await esbuild.build({
 const esm = readFileSync(join(pkgDir, "dist/esm/index.js"), "utf8");
 mkdirSync(join(pkgDir, "dist/cjs"), { recursive: true });
 writeFileSync(join(pkgDir, "dist/cjs/index.js"), esmBundleToCommonJs(esm));
-execFileSync(process.execPath, [tsc, "-p", project, "--module", "es2022", "--outDir", "dist/types", "--declaration", "--emitDeclarationOnly"], {
+// Declarations are resolved as modern resolvers do (package "exports" maps), so that the import paths tsc
+// writes into them (e.g. "@smithy/core/client") resolve for consumers under node16 and bundler resolution too.
+execFileSync(process.execPath, [tsc, "-p", project, "--module", "esnext", "--moduleResolution", "bundler", "--outDir", "dist/types", "--declaration", "--emitDeclarationOnly"], {
   cwd: pkgDir,
   stdio: "inherit",
 });

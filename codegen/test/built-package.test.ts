@@ -1,9 +1,11 @@
 // The built package as Node loads it (after `pnpm build`): require and import both work and give the same
-// classes, and the ES build that bundlers use exports the same names.
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+// classes, the ES build that bundlers use exports the same names, and the shipped .d.ts files type a
+// consumer's code under each of TypeScript's module resolutions.
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CLIENT_PACKAGE, REPO } from "./helpers";
+import { promisify } from "node:util";
+import { CLIENT_PACKAGE, REPO, tempDir } from "./helpers";
 
 const PKG = "@nitro-enclaves-sdk/client-kms";
 /** Runs a script with the test workspace's resolution (it depends on the package) and parses its JSON output. */
@@ -64,5 +66,69 @@ it("the ES build works on its own: a command goes through the middleware stack t
   expect(result).toEqual({
     seen: ['kms.us-west-2.amazonaws.com TrentService.GenerateRandom {"NumberOfBytes":2}'],
     plaintext: [0, 1],
+  });
+});
+
+const CONSUMER = `
+import { KMS, KMSClient, DecryptCommand, NotFoundException, KMSServiceException, paginateListKeys, type DecryptCommandOutput } from "${PKG}";
+export async function use(): Promise<Uint8Array | undefined> {
+  const client = new KMSClient({ region: "us-east-1" });
+  const out: DecryptCommandOutput = await client.send(
+    new DecryptCommand({ CiphertextBlob: new Uint8Array(), Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: new Uint8Array() } }),
+  );
+  const kms = new KMS({});
+  const random = await kms.generateRandom({ NumberOfBytes: 3 });
+  for await (const page of paginateListKeys({ client }, {})) page.Keys?.map((k) => k.KeyId);
+  try {
+    await kms.describeKey({ KeyId: "x" });
+  } catch (e) {
+    if (e instanceof NotFoundException) console.log(e.$metadata.httpStatusCode);
+    if (e instanceof KMSServiceException) console.log(e.$fault);
+  }
+  // @ts-expect-error not a KeyEncryptionMechanism
+  await client.send(new DecryptCommand({ Recipient: { KeyEncryptionAlgorithm: "RSA_PKCS1" } }));
+  // @ts-expect-error CiphertextBlob is a Uint8Array
+  await kms.decrypt({ CiphertextBlob: "text" });
+  return out.CiphertextForRecipient ?? random.Plaintext;
+}
+`;
+
+const RESOLUTIONS = [
+  ["node16", "node16"],
+  ["commonjs", "node"],
+  ["esnext", "bundler"],
+] as const;
+
+/** tsc's output for the consumer under one module setting ("" when it type-checks). */
+async function typeCheckConsumer(module: string, moduleResolution: string): Promise<string> {
+  const tmp = tempDir(`dts-${moduleResolution}`);
+  try {
+    symlinkSync(join(REPO, "test", "node_modules"), join(tmp.dir, "node_modules"), "dir");
+    writeFileSync(join(tmp.dir, "consumer.ts"), CONSUMER);
+    writeFileSync(
+      join(tmp.dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true, noEmit: true, target: "ES2022", module, moduleResolution, skipLibCheck: true,
+          types: ["node"], typeRoots: [join(REPO, "node_modules", "@types")],
+        },
+        files: ["consumer.ts"],
+      }),
+    );
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [REPO] });
+    const run = await promisify(execFile)(process.execPath, [tsc, "-p", join(tmp.dir, "tsconfig.json")]).catch((e) => e);
+    return `${run.stdout ?? ""}${run.stderr ?? ""}`;
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+describe("the shipped .d.ts files", () => {
+  let results: string[];
+  beforeAll(async () => {
+    results = await Promise.all(RESOLUTIONS.map(([m, r]) => typeCheckConsumer(m, r)));
+  });
+  it.each(RESOLUTIONS.map(([m, r], i) => [m, r, i] as const))("type a consumer under module %s / moduleResolution %s", (_m, _r, i) => {
+    expect(results[i]).toBe("");
   });
 });
