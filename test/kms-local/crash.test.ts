@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, DisableKeyCommand, EncryptCommand, KMSClient,
+  CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, DisableKeyCommand, EnableKeyCommand, EncryptCommand, KMSClient,
 } from "official-client-kms";
 import { officialClient } from "./helpers";
 
@@ -42,6 +42,9 @@ interface Acked {
   keyId: string;
   blob?: Uint8Array;
   alias?: string;
+  /** DisableKey was sent (it may have been applied without the answer arriving). */
+  disabling?: boolean;
+  /** DisableKey was acknowledged. */
   disabled?: boolean;
 }
 
@@ -58,6 +61,7 @@ async function worker(client: KMSClient, id: number, acked: Acked[], stop: { now
         entry.alias = `alias/w${id}-${i}`;
       }
       if (i % 5 === 4) {
+        entry.disabling = true;
         await client.send(new DisableKeyCommand({ KeyId: keyId }));
         entry.disabled = true;
       }
@@ -91,7 +95,11 @@ test("kill -9 during writes loses nothing that was acknowledged", async () => {
       for (const a of acked) {
         const meta = (await client.send(new DescribeKeyCommand({ KeyId: a.keyId }))).KeyMetadata!;
         if (a.disabled) expect(meta.KeyState).toBe("Disabled");
-        if (a.blob && !a.disabled) {
+        if (meta.KeyState === "Disabled") {
+          expect(a.disabling).toBe(true); // never disabled unless asked
+          await client.send(new EnableKeyCommand({ KeyId: a.keyId }));
+        }
+        if (a.blob) {
           const w = /^w(\d+)-/.exec(meta.Description!)![1];
           const d = await client.send(new DecryptCommand({ CiphertextBlob: a.blob, EncryptionContext: { w } }));
           expect(Buffer.from(d.Plaintext!).toString()).toBe(a.keyId);
