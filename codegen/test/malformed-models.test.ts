@@ -35,6 +35,30 @@ const cases: [string, (m: any) => any, RegExp][] = [
     /example\.kms#MiniKms: operations\[3\] refers to missing shape example\.kms#Encrypt/,
   ],
   [
+    "a paginated token that is not a member",
+    (m) => ((m.shapes["example.kms#ListKeys"].traits = { "smithy.api#paginated": { inputToken: "Marker", outputToken: "NextMarker" } }), m),
+    /example\.kms#ListKeys: paginated inputToken "Marker" is not a member of its input/,
+  ],
+  [
+    "an error trait that is neither client nor server",
+    (m) => ((m.shapes["example.kms#NotFoundException"].traits["smithy.api#error"] = "nobody"), m),
+    /example\.kms#NotFoundException: smithy\.api#error must be "client" or "server"/,
+  ],
+  [
+    "an invalid member name",
+    (m) => ((m.shapes["example.kms#DecryptRequest"].members["Key-Id"] = { target: "smithy.api#String" }), m),
+    /example\.kms#DecryptRequest\$Key-Id: is not a valid member name/,
+  ],
+  [
+    "two reached shapes with the same name in different namespaces",
+    (m) => (
+      (m.shapes["other.ns#CiphertextType"] = { type: "blob" }),
+      (m.shapes["example.kms#DecryptResponse"].members.Other = { target: "other.ns#CiphertextType" }),
+      m
+    ),
+    /#CiphertextType: has the same name as .*#CiphertextType/,
+  ],
+  [
     "a shape that is not an object",
     (m) => ((m.shapes["example.kms#Weird"] = "blob"), m),
     /example\.kms#Weird: shape definition must be an object/,

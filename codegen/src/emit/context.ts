@@ -86,6 +86,14 @@ export function buildContext(model: Model, modelPath: string): Context {
   }
   for (const e of (service.shape.errors ?? [])) visit(e.target);
 
+  // Generated names drop the namespace, so two reached shapes must not share a name.
+  const byName = new Map<string, string>();
+  for (const id of reached) {
+    const other = byName.get(nameOf(id));
+    if (other) throw new UnsupportedModelError(id, `has the same name as ${other}; generated type names would clash`);
+    byName.set(nameOf(id), id);
+  }
+
   const byKind = (pred: (s: Shape, id: string) => boolean) =>
     [...reached].filter((id) => pred(shape(id), id)).sort((a, b) => cmp(nameOf(a), nameOf(b)));
   const isError = (s: Shape) => s.type === "structure" && !!s.traits?.["smithy.api#error"];

@@ -41,6 +41,7 @@ export function validateModel(model: Model): void {
       case "enum":
       case "intEnum":
         checkMembers(id, shape, checkMember);
+        checkShapeTraits(id, shape);
         break;
       case "list":
       case "set":
@@ -54,6 +55,7 @@ export function validateModel(model: Model): void {
         checkRef("input", shape.input);
         checkRef("output", shape.output);
         listOf(id, "errors", shape.errors).forEach((e, i) => checkRef(`errors[${i}]`, e));
+        checkPaginated(model, id, shape);
         break;
       case "service":
       case "resource":
@@ -64,12 +66,48 @@ export function validateModel(model: Model): void {
   }
 }
 
+const MEMBER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function checkMembers(id: string, shape: Shape, checkMember: (where: string, m: MemberShape) => void) {
   if (shape.members === undefined) return;
   if (typeof shape.members !== "object" || shape.members === null || Array.isArray(shape.members)) {
     throw new ModelValidationError(id, "members must be an object");
   }
-  for (const [name, member] of Object.entries(shape.members)) checkMember(name, member);
+  for (const [name, member] of Object.entries(shape.members)) {
+    if (!MEMBER_NAME.test(name)) throw new ModelValidationError(`${id}$${name}`, "is not a valid member name");
+    checkMember(name, member);
+  }
+}
+
+/** The traits the generator reads off structures and enums must hold what Smithy says they hold. */
+function checkShapeTraits(id: string, shape: Shape) {
+  const error = shape.traits?.["smithy.api#error"];
+  if (error !== undefined && error !== "client" && error !== "server") {
+    throw new ModelValidationError(id, `smithy.api#error must be "client" or "server", not ${JSON.stringify(error)}`);
+  }
+  if (shape.type === "enum" || shape.type === "intEnum") {
+    for (const [name, member] of Object.entries(shape.members ?? {})) {
+      const value = member.traits?.["smithy.api#enumValue"];
+      const ok = value === undefined ? shape.type === "enum" : shape.type === "enum" ? typeof value === "string" : Number.isInteger(value);
+      if (!ok) throw new ModelValidationError(`${id}$${name}`, `enumValue ${JSON.stringify(value)} does not suit a ${shape.type}`);
+    }
+  }
+}
+
+/** A paginated operation's tokens and page size must be members of its input and output. */
+function checkPaginated(model: Model, id: string, op: Shape) {
+  const p = op.traits?.["smithy.api#paginated"] as Record<string, unknown> | undefined;
+  if (p === undefined) return;
+  const membersOf = (ref: { target: string } | undefined) => Object.keys(model.shapes[ref?.target ?? ""]?.members ?? {});
+  const input = membersOf(op.input);
+  const output = membersOf(op.output);
+  for (const [key, where, names] of [["inputToken", "input", input], ["pageSize", "input", input], ["outputToken", "output", output], ["items", "output", output]] as const) {
+    const value = p[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string" || !names.includes(value.split(".")[0]!)) {
+      throw new ModelValidationError(id, `paginated ${key} ${JSON.stringify(value)} is not a member of its ${where}`);
+    }
+  }
 }
 
 function listOf<T>(id: string, what: string, value: T[] | undefined): T[] {
