@@ -72,7 +72,7 @@ function generateDataKeyPair(action: "GenerateDataKeyPair" | "GenerateDataKeyPai
     const spec = input.enumOf("KeyPairSpec", MODEL_DATA_KEY_PAIR_SPECS, { required: true });
     if (!(DATA_KEY_PAIR_SPECS as readonly string[]).includes(spec)) throw new UnsupportedOperationException(`KeyPairSpec ${spec} is not supported by kms-local.`);
     const { key, recipient } = await finish();
-    const privateDer = generateMaterial(spec as DataKeyPairSpec);
+    const privateDer = await generateMaterial(spec as DataKeyPairSpec);
     try {
       const publicDer = createPublicKey(createPrivateKey({ key: privateDer, format: "der", type: "pkcs8" })).export({ type: "spki", format: "der" });
       return {

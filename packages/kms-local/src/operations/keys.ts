@@ -78,7 +78,7 @@ export const CreateKey: Operation = async (kms, input, caller) => {
     state: "Enabled",
     policy: policyText,
     tags,
-    material: generateMaterial(spec as KeySpec),
+    material: await generateMaterial(spec as KeySpec),
   });
   await kms.store.putKey(key);
   return { KeyMetadata: keyMetadata(kms, key) };
