@@ -57,7 +57,7 @@ import type {
   UserAgent as __UserAgent,
 } from "@smithy/types";
 import {
-  defaultKMSHttpAuthSchemeParametersProvider,
+  default${C}HttpAuthSchemeParametersProvider,
   resolveHttpAuthSchemeConfig,
   type HttpAuthSchemeInputConfig,
   type HttpAuthSchemeResolvedConfig,
@@ -140,7 +140,8 @@ export class ${C}Client extends __Client<__HttpHandlerOptions, ServiceInputTypes
 
   constructor(...[configuration]: __CheckOptionalClientConfig<${C}ClientConfig>) {
     const _config_0 = __getRuntimeConfig(configuration || {});
-    super(_config_0 as any);
+    // The base class keeps this config until the resolved one replaces it below.
+    super(_config_0 as unknown as ${C}ClientResolvedConfig);
     this.initConfig = _config_0;
     const _config_1 = resolveClientEndpointParameters(_config_0);
     const _config_2 = resolveUserAgentConfig(_config_1);
@@ -160,7 +161,7 @@ export class ${C}Client extends __Client<__HttpHandlerOptions, ServiceInputTypes
     this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
     this.middlewareStack.use(
       getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-        httpAuthSchemeParametersProvider: defaultKMSHttpAuthSchemeParametersProvider,
+        httpAuthSchemeParametersProvider: default${C}HttpAuthSchemeParametersProvider,
         identityProviderConfigProvider: async (config: ${C}ClientResolvedConfig) =>
           new DefaultIdentityProviderConfig({
             "aws.auth#sigv4": config.credentials,
@@ -175,7 +176,7 @@ export class ${C}Client extends __Client<__HttpHandlerOptions, ServiceInputTypes
     super.destroy();
   }
 }
-`.replaceAll("defaultKMSHttpAuthSchemeParametersProvider", `default${C}HttpAuthSchemeParametersProvider`);
+`;
 }
 
 function aggregated(ctx: Context): string {

@@ -285,7 +285,8 @@ export class KMSClient extends __Client<__HttpHandlerOptions, ServiceInputTypes,
 
   constructor(...[configuration]: __CheckOptionalClientConfig<KMSClientConfig>) {
     const _config_0 = __getRuntimeConfig(configuration || {});
-    super(_config_0 as any);
+    // The base class keeps this config until the resolved one replaces it below.
+    super(_config_0 as unknown as KMSClientResolvedConfig);
     this.initConfig = _config_0;
     const _config_1 = resolveClientEndpointParameters(_config_0);
     const _config_2 = resolveUserAgentConfig(_config_1);
