@@ -23,7 +23,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 // Both clients are dependencies of the workspace's test package; resolve them from there.
 const fromTests = createRequire(join(root, "test/package.json"));
 const CANDIDATES = [
-  { label: "ours", specifier: "@nitro-enclaves-sdk/client-kms" },
+  // BENCH_CLIENT_KMS_OURS=official-client-kms runs an A/A control: the spread of its ratios around 1.0
+  // is the noise floor of this machine at that moment.
+  { label: "ours", specifier: process.env.BENCH_CLIENT_KMS_OURS ?? "@nitro-enclaves-sdk/client-kms" },
   { label: "official", specifier: "official-client-kms" },
 ];
 const IMPORT_ROUNDS = Number(process.env.BENCH_IMPORT_ROUNDS ?? 9);
