@@ -83,6 +83,16 @@ describe("key lifecycle", () => {
     expect((await client.send(new DescribeKeyCommand({ KeyId: meta.KeyId }))).KeyMetadata!.KeyState).toBe("Disabled");
   });
 
+  test("once the waiting period is over, the key and its aliases are gone", async () => {
+    const meta = await newKey();
+    await client.send(new CreateAliasCommand({ AliasName: "alias/doomed", TargetKeyId: meta.KeyId }));
+    await client.send(new ScheduleKeyDeletionCommand({ KeyId: meta.KeyId, PendingWindowInDays: 7 }));
+    kms.local.kms.store.keys.get(meta.KeyId!)!.record.deletionDate = Date.now() - 1; // seven days later
+    expect((await errorOf(client.send(new DescribeKeyCommand({ KeyId: meta.KeyId })))).name).toBe("NotFoundException");
+    expect((await client.send(new ListKeysCommand({ Limit: 1000 }))).Keys!.map((k) => k.KeyId)).not.toContain(meta.KeyId);
+    expect((await errorOf(client.send(new DescribeKeyCommand({ KeyId: "alias/doomed" })))).name).toBe("NotFoundException");
+  });
+
   test("ListKeys pages with Limit and Marker", async () => {
     for (let i = 0; i < 3; i++) await newKey();
     const all: string[] = [];

@@ -49,6 +49,11 @@ export class Kms {
     return key;
   }
 
+  /** Ids of the keys that exist (keys whose deletion date has passed are dropped on the way). */
+  keyIds(): string[] {
+    return [...this.store.keys.keys()].filter((id) => this.live(id) !== undefined);
+  }
+
   /**
    * Resolves a KeyId parameter as KMS does: a key id, a key ARN, and (where the operation accepts
    * them) an alias name or alias ARN.

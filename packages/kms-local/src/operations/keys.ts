@@ -93,7 +93,7 @@ export const DescribeKey: Operation = async (kms, input, caller) => {
 export const ListKeys: Operation = async (kms, input) => {
   const limit = input.integer("Limit", { min: 1, max: 1000 }) ?? 100;
   const marker = input.string("Marker", { min: 1, max: 1024, pattern: /^[\u0020-\u00FF]*$/ });
-  const ids = [...kms.store.keys.keys()].sort();
+  const ids = kms.keyIds().sort();
   let start = 0;
   if (marker !== undefined) {
     const after = Buffer.from(marker, "base64url").toString("utf8");
