@@ -12,11 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OURS_PACKAGE } from "./clients";
 import { startLocalRegistry, type LocalRegistry } from "./local-registry";
-import { expectOursEverywhere, probe, run } from "./swap-in";
+import { expectOursEverywhere, FIXTURE, FIXTURE_FILES, probe, run, typecheckApp } from "./swap-in";
 
 const ROOT = join(__dirname, "../..");
 const OURS_DIR = join(ROOT, "packages/client-kms");
-const PROBE = join(ROOT, "test/fixtures/swap-in/probe.cjs");
 const KEYRING_VERSION = "5.0.2";
 
 let work: string;
@@ -41,13 +40,15 @@ afterAll(async () => {
 // CI=true would make pnpm insist on a lockfile that these fresh projects do not have.
 const installEnv = () => ({ CI: undefined, npm_config_registry: registry.url });
 
-/** A throwaway project: package.json as given, the probe, and an .npmrc that knows only our registry. */
+/** A throwaway project: package.json as given, the fixture's program, and an .npmrc that knows only our registry. */
 function project(name: string, manifest: Record<string, unknown>): string {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name, private: true, version: "0.0.0", ...manifest }, null, 2));
   writeFileSync(join(dir, ".npmrc"), `registry=${registry.url}\naudit=false\nfund=false\nupdate-notifier=false\n`);
-  copyFileSync(PROBE, join(dir, "probe.cjs"));
+  for (const file of FIXTURE_FILES) copyFileSync(join(FIXTURE, file), join(dir, file));
+  // The app once more as CommonJS, the other way TypeScript users compile.
+  copyFileSync(join(FIXTURE, "app.mts"), join(dir, "app.cts"));
   return dir;
 }
 
@@ -63,6 +64,7 @@ test("pnpm overrides, npm: form: ours everywhere, and an alias of the official s
   await run("pnpm", ["install", "--no-frozen-lockfile", "--store-dir", join(work, "pnpm-store"), "--cache-dir", join(work, "pnpm-cache"), "--reporter", "silent"], dir, installEnv());
   const report = await probe(dir);
   expectOursEverywhere(report, oursVersion);
+  await expect(typecheckApp(dir)).resolves.toBe("");
   expect(report.officialAlias).toMatchObject({ name: "@aws-sdk/client-kms", version: "3.1156.0" });
   expect(registry.requested.has(OURS_PACKAGE)).toBe(true);
 });
@@ -77,6 +79,7 @@ test("npm: npm: alias dependency plus overrides: ours everywhere", async () => {
   registry.requested.clear();
   await run("npm", ["install", "--cache", join(work, "npm-cache"), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel", "error"], dir, installEnv());
   expectOursEverywhere(await probe(dir), oursVersion);
+  await expect(typecheckApp(dir)).resolves.toBe("");
   // npm never even looked the official client up: every reference to it was rewritten to ours.
   expect(registry.requested.has(OURS_PACKAGE)).toBe(true);
   expect(registry.requested.has("@aws-sdk/client-kms")).toBe(false);

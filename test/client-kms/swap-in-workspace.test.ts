@@ -6,10 +6,9 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { OFFICIAL_ALIAS, OURS_PACKAGE } from "./clients";
-import { expectOursEverywhere, probe } from "./swap-in";
+import { expectOursEverywhere, FIXTURE, probe, typecheckApp } from "./swap-in";
 
 const ROOT = join(__dirname, "../..");
-const FIXTURE = join(ROOT, "test/fixtures/swap-in");
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
 test("the fixture asks for the official client by name, and the root overrides it with ours", () => {
@@ -23,6 +22,10 @@ test("the fixture asks for the official client by name, and the root overrides i
 test("the fixture loads ours directly, through kms-keyring-node, and by import", async () => {
   const ours = readJson(join(ROOT, "packages/client-kms/package.json"));
   expectOursEverywhere(await probe(FIXTURE), ours.version, realpathSync(join(ROOT, "packages/client-kms")));
+});
+
+test("TypeScript written against @aws-sdk/client-kms compiles unchanged against our types", async () => {
+  await expect(typecheckApp(FIXTURE)).resolves.toBe("");
 });
 
 test("the official client installed under its alias name stays the official one", () => {

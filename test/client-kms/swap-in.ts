@@ -1,7 +1,12 @@
 // Shared by the swap-in tests: run the fixture's probe (a user's program, test/fixtures/swap-in/probe.cjs)
 // in a project folder and check that every way it reaches @aws-sdk/client-kms lands on our package.
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { OURS_PACKAGE } from "./clients";
+
+export const FIXTURE = join(__dirname, "../fixtures/swap-in");
+/** The files that make a throwaway project the same user program as the workspace fixture. */
+export const FIXTURE_FILES = ["probe.cjs", "app.mts", "tsconfig.json"];
 
 /** Runs a command without blocking this process (whose event loop may be serving a local registry). */
 export function run(cmd: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<string> {
@@ -30,6 +35,14 @@ export interface ProbeReport {
 
 export async function probe(projectDir: string): Promise<ProbeReport> {
   return JSON.parse(await run(process.execPath, ["--no-warnings", "probe.cjs"], projectDir));
+}
+
+/**
+ * Compiles the fixture's app (tsc, strict, NodeNext) in `projectDir` against whatever @aws-sdk/client-kms
+ * resolves to there; resolves with tsc's output, rejects with it on any type error.
+ */
+export function typecheckApp(projectDir: string): Promise<string> {
+  return run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(projectDir, "tsconfig.json")], projectDir);
 }
 
 export function expectOursEverywhere(report: ProbeReport, version: string, dir?: string) {
