@@ -2,17 +2,25 @@
 # Moves the generated client to a new KMS Smithy model: regenerates packages/client-kms from it, points
 # `pnpm codegen` at it, builds the package and runs the client's tests.
 #
-#   scripts/update-model.sh ../shared/models/kms-YYYY-MM-DD.json
+#   scripts/update-model.sh ../shared/models/kms-YYYY-MM-DD.json [3.NNNN.0]
+#
+# The optional second argument is the version of the upstream @aws-sdk/client-kms built from that model;
+# the generated package takes it as its own version (PACKAGE_VERSION in codegen/src/emit/context.ts).
 #
 # Nothing is written if the model is malformed (the generator names the bad shape). Review the result with
 # `git diff packages/client-kms package.json` and commit it.
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-  echo "usage: scripts/update-model.sh <new-model.json>" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+  echo "usage: scripts/update-model.sh <new-model.json> [<upstream client version>]" >&2
   exit 2
 fi
 model=$1
+version=${2:-}
+if [ -n "$version" ] && ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  echo "update-model: not a version: $version" >&2
+  exit 2
+fi
 if [ ! -f "$model" ]; then
   echo "update-model: no such file: $model" >&2
   exit 2
@@ -21,6 +29,18 @@ model_abs=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 model_rel=$(node -e 'console.log(require("node:path").relative(process.argv[1], process.argv[2]))' "$root" "$model_abs")
+
+if [ -n "$version" ]; then
+  echo "== package version $version"
+  node -e '
+    const fs = require("node:fs");
+    const [file, version] = process.argv.slice(1);
+    const text = fs.readFileSync(file, "utf8");
+    const next = text.replace(/(export const PACKAGE_VERSION = ")[^"]+(";)/, (_, a, b) => a + version + b);
+    if (!next.includes(`PACKAGE_VERSION = "${version}"`)) throw new Error("cannot find PACKAGE_VERSION in " + file);
+    fs.writeFileSync(file, next);
+  ' codegen/src/emit/context.ts "$version"
+fi
 
 echo "== regenerating packages/client-kms from $model_rel"
 node codegen/bin/generate.mjs "$model_rel" packages/client-kms
@@ -40,5 +60,9 @@ pnpm install
 (cd packages/client-kms && pnpm run build)
 
 echo "== running the client's tests"
-npx jest codegen test/client-kms
-echo "== done: review with 'git diff packages/client-kms package.json', then commit"
+if ! npx jest codegen test/client-kms; then
+  echo "== the client's tests failed. Tests against @aws-sdk/client-kms@3.1156.0 (schemas, exports, differential)" >&2
+  echo "   fail wherever the new model changed the API: check each failure is such a change." >&2
+  exit 1
+fi
+echo "== done: review with 'git diff packages/client-kms package.json codegen', then commit"
