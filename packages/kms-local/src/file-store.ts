@@ -5,15 +5,46 @@
 // are removed at the next start. Writes to one file are queued so that the last change always lands last.
 //
 // Key material is encrypted at rest with AES-256-GCM under a 32-byte master key kept in its own file
-// (created with mode 0600 on first start), bound to the key id so a file cannot be swapped for another.
+// (created with mode 0600 on first start). The key's metadata (id, state, policy, ...) is the
+// authenticated data of that encryption, so a file edited by hand, or swapped for another key's, is
+// refused at start rather than loaded; alias files are checked field by field.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { promises as fs, constants as fsc } from "node:fs";
 import { join } from "node:path";
 import { KmsLocalConfigError } from "./errors.js";
+import { KEY_SPECS, KEY_USAGES } from "./key-specs.js";
 import type { AliasRecord, KeyRecord, Persistence } from "./store.js";
 
 const FORMAT = 1;
-const materialAad = (keyId: string) => Buffer.from(`kms-local key material v1:${keyId}`);
+const materialAad = (metadata: string) => Buffer.from(`kms-local key material v1\n${metadata}`);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isTime = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+/** Field-by-field check of a key's metadata as read back from disk. */
+function checkKeyMetadata(m: Record<string, unknown>, file: string): Omit<KeyRecord, "material"> {
+  const bad = (field: string) => {
+    throw new Error(`bad ${field}`);
+  };
+  if (typeof m.keyId !== "string" || !UUID.test(m.keyId) || `${m.keyId}.json` !== file) bad("keyId");
+  if (!isTime(m.creationDate)) bad("creationDate");
+  if (typeof m.description !== "string") bad("description");
+  if (!(KEY_USAGES as readonly unknown[]).includes(m.keyUsage)) bad("keyUsage");
+  if (!(KEY_SPECS as readonly unknown[]).includes(m.keySpec)) bad("keySpec");
+  if (!["Enabled", "Disabled", "PendingDeletion"].includes(m.state as string)) bad("state");
+  if (m.state === "PendingDeletion" && (!isTime(m.deletionDate) || typeof m.pendingWindowInDays !== "number")) bad("deletionDate");
+  if (typeof m.policy !== "string") bad("policy");
+  if (!Array.isArray(m.tags) || !m.tags.every((t) => typeof t?.TagKey === "string" && typeof t?.TagValue === "string")) bad("tags");
+  return m as unknown as Omit<KeyRecord, "material">;
+}
+
+function checkAlias(a: Record<string, unknown>, file: string): AliasRecord {
+  if (typeof a.aliasName !== "string" || !/^alias\/[a-zA-Z0-9:/_-]+$/.test(a.aliasName)) throw new Error("bad aliasName");
+  if (`${Buffer.from(a.aliasName).toString("hex")}.json` !== file) throw new Error("alias name does not match the file name");
+  if (typeof a.targetKeyId !== "string" || !UUID.test(a.targetKeyId)) throw new Error("bad targetKeyId");
+  if (!isTime(a.creationDate) || !isTime(a.lastUpdatedDate)) throw new Error("bad dates");
+  return { aliasName: a.aliasName, targetKeyId: a.targetKeyId, creationDate: a.creationDate as number, lastUpdatedDate: a.lastUpdatedDate as number };
+}
 
 async function fsyncPath(path: string, flags: number) {
   const fh = await fs.open(path, flags);
@@ -103,19 +134,19 @@ export class FileStore implements Persistence {
     return next;
   }
 
-  private sealMaterial(keyId: string, material: Buffer): string {
+  private sealMaterial(metadata: string, material: Buffer): string {
     const iv = randomBytes(12);
     const c = createCipheriv("aes-256-gcm", this.masterKey, iv);
-    c.setAAD(materialAad(keyId));
+    c.setAAD(materialAad(metadata));
     const body = Buffer.concat([c.update(material), c.final()]);
     return Buffer.concat([iv, body, c.getAuthTag()]).toString("base64");
   }
 
-  private openMaterial(keyId: string, sealed: string): Buffer {
+  private openMaterial(metadata: string, sealed: string): Buffer {
     const bytes = Buffer.from(sealed, "base64");
     if (bytes.length < 28) throw new Error("sealed material too short");
     const d = createDecipheriv("aes-256-gcm", this.masterKey, bytes.subarray(0, 12));
-    d.setAAD(materialAad(keyId));
+    d.setAAD(materialAad(metadata));
     d.setAuthTag(bytes.subarray(bytes.length - 16));
     return Buffer.concat([d.update(bytes.subarray(12, bytes.length - 16)), d.final()]);
   }
@@ -123,7 +154,8 @@ export class FileStore implements Persistence {
   saveKey(key: KeyRecord): Promise<void> {
     const name = `${key.keyId}.json`;
     const { material, ...rest } = key;
-    const text = JSON.stringify({ format: FORMAT, ...rest, material: this.sealMaterial(key.keyId, material) });
+    const metadata = JSON.stringify(rest);
+    const text = JSON.stringify({ format: FORMAT, metadata, material: this.sealMaterial(metadata, material) });
     return this.queued(join(this.keysDir, name), () => writeAtomic(this.keysDir, name, text));
   }
 
@@ -163,15 +195,13 @@ export class FileStore implements Persistence {
   }
 
   async load(): Promise<{ keys: KeyRecord[]; aliases: AliasRecord[] }> {
-    const keys = await this.readDir(this.keysDir, (json) => {
-      const { format: _f, material, ...rest } = json;
-      const record = rest as unknown as Omit<KeyRecord, "material">;
-      return { ...record, material: this.openMaterial(record.keyId, String(material)) } as KeyRecord;
+    const keys = await this.readDir(this.keysDir, (json, file) => {
+      if (typeof json.metadata !== "string" || typeof json.material !== "string") throw new Error("missing metadata or material");
+      // Authenticate first: nothing of a file that fails to open is used.
+      const material = this.openMaterial(json.metadata, json.material);
+      return { ...checkKeyMetadata(JSON.parse(json.metadata), file), material };
     });
-    const aliases = await this.readDir(this.aliasesDir, (json) => {
-      const { format: _f, ...rest } = json;
-      return rest as unknown as AliasRecord;
-    });
+    const aliases = await this.readDir(this.aliasesDir, (json, file) => checkAlias(json, file));
     return { keys, aliases };
   }
 

@@ -70,6 +70,19 @@ test("the wrong master key, a damaged file or a bad master key file refuse to st
   await expect((await FileStore.open(dir)).load()).rejects.toThrow(KmsLocalConfigError);
 });
 
+test("a key file edited by hand, or copied over another key's, is refused", async () => {
+  const store = await FileStore.open(dir);
+  await store.saveKey({ ...key(), state: "Disabled" });
+  const file = join(dir, "keys", `${key().keyId}.json`);
+  const original = readFileSync(file, "utf8");
+  writeFileSync(file, original.replace('\\"state\\":\\"Disabled\\"', '\\"state\\":\\"Enabled\\"'));
+  expect(readFileSync(file, "utf8")).not.toBe(original);
+  await expect((await FileStore.open(dir)).load()).rejects.toThrow(KmsLocalConfigError);
+  writeFileSync(file, original);
+  writeFileSync(join(dir, "keys", "0b7e7f8e-1111-4222-8333-999999999999.json"), original);
+  await expect((await FileStore.open(dir)).load()).rejects.toThrow(/bad keyId/);
+});
+
 test("leftover temporary files of an interrupted write are removed, not loaded", async () => {
   const store = await FileStore.open(dir);
   await store.saveKey(key());
