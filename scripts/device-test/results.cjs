@@ -1,3 +1,4 @@
+"use strict";
 // The result protocol between the guest and the host. The guest writes one line per event to its second
 // serial port: `NSMT <json>`, where json is one of
 //   {"type":"boot"}                                   init has started
@@ -6,12 +7,13 @@
 //   {"type":"exit","code":N}                          node exited with that status
 //   {"type":"error","detail":..}                      init could not do something
 // Anything else on that port (a crash's output, noise) is ignored here but kept for the log.
+// CommonJS so that the jest suite (test/device/results.test.ts) can load it as it is.
 
 /**
  * Parses the guest's result lines and decides the verdict. A run passes only if the guest reported every
  * check it ran, all of them passed, it said "done" with matching counts and node exited 0.
  */
-export function parseResults(text) {
+function parseResults(text) {
   const cases = [];
   const problems = [];
   let booted = false;
@@ -55,3 +57,5 @@ export function parseResults(text) {
   else if (exit !== null && exit !== 0) problems.push(`node exited with status ${exit}`);
   return { cases, passed, failed, problems, uptime, ok: failed === 0 && problems.length === 0 };
 }
+
+module.exports = { parseResults };

@@ -16,7 +16,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bootGuest } from "./boot.mjs";
 import { buildInitramfs } from "./initramfs.mjs";
-import { parseResults } from "./results.mjs";
+import { parseResults } from "./results.cjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
