@@ -99,10 +99,9 @@ export function buildContext(model: Model, modelPath: string): Context {
   const isError = (s: Shape) => s.type === "structure" && !!s.traits?.["smithy.api#error"];
 
   for (const id of reached) {
-    const s = shape(id);
-    if (s.type === "union") continue;
-    if (["service", "operation", "resource"].includes(s.type)) {
-      throw new UnsupportedModelError(id, `a ${s.type} cannot be a member target`);
+    const { type } = shape(id);
+    if (type === "service" || type === "operation" || type === "resource") {
+      throw new UnsupportedModelError(id, `a ${type} cannot be a member target`);
     }
   }
 
