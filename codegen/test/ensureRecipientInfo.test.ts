@@ -111,3 +111,9 @@ it("leaves a service without any recipient operation alone", () => {
   const model = readModel(join(FIXTURES, "mini-features.json"));
   expect(ensureRecipientInfo(model)).toBe(model);
 });
+
+it("refuses a model whose RecipientInfo is not a structure, naming the shape", () => {
+  const model = readModel(join(FIXTURES, "mini-pre-recipient.json"));
+  model.shapes[`${ns}#RecipientInfo`] = { type: "string" };
+  expect(() => ensureRecipientInfo(model)).toThrow(/example\.kms#RecipientInfo: is a string; a recipient needs it to be a structure/);
+});

@@ -45,7 +45,13 @@ export function ensureRecipientInfo(model: Model): Model {
   let changed = false;
 
   const addShape = (name: string, shape: Shape) => {
-    if (id(name) in shapes) return;
+    const existing = shapes[id(name)];
+    if (existing) {
+      // An existing shape is kept as it is, but members are about to point at it: it must be of the right kind.
+      const fits = existing.type === shape.type || (shape.type === "enum" && existing.type === "string");
+      if (!fits) throw new UnsupportedModelError(id(name), `is a ${existing.type}; a recipient needs it to be a ${shape.type}`);
+      return;
+    }
     shapes[id(name)] = shape;
     changed = true;
   };
