@@ -29,11 +29,15 @@ interface Condition {
   values: string[];
 }
 
+interface ActionPattern {
+  test(action: string): boolean;
+}
+
 interface Statement {
   effect: Effect;
   principals: string[] | "*";
-  actions: RegExp[];
-  notActions: RegExp[] | null;
+  actions: ActionPattern[];
+  notActions: ActionPattern[] | null;
   conditions: Condition[];
 }
 
@@ -73,8 +77,38 @@ const asList = (v: unknown, what: string): string[] => {
   return list as string[];
 };
 
-const wildcard = (pattern: string, flags: string) =>
-  new RegExp("^" + pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$", flags);
+/**
+ * IAM wildcard matching (* any run, ? one character) in O(pattern x text) time at worst: a regular
+ * expression built from a policy could backtrack for ages on a long encryption-context value.
+ */
+export function globMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === "?" || pattern[p] === text[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
+}
+
+/** A compiled Action pattern: actions are matched case-insensitively. */
+const actionPattern = (pattern: string) => {
+  const lower = pattern.toLowerCase();
+  return { test: (action: string) => globMatch(lower, action.toLowerCase()) };
+};
 
 function parsePrincipal(p: unknown): string[] | "*" {
   if (p === "*") return "*";
@@ -133,8 +167,8 @@ export function parseKeyPolicy(text: string): KeyPolicy {
     if (st.Principal === undefined) malformed("Policy contains a statement with no principal.");
     if (st.NotPrincipal !== undefined) malformed("kms-local does not support NotPrincipal in key policies.");
     if ((st.Action === undefined) === (st.NotAction === undefined)) malformed("Policy contains a statement with no Action (or both Action and NotAction).");
-    const actions = st.Action === undefined ? [] : asList(st.Action, "Action").map((a) => wildcard(a, "i"));
-    const notActions = st.NotAction === undefined ? null : asList(st.NotAction, "NotAction").map((a) => wildcard(a, "i"));
+    const actions = st.Action === undefined ? [] : asList(st.Action, "Action").map(actionPattern);
+    const notActions = st.NotAction === undefined ? null : asList(st.NotAction, "NotAction").map(actionPattern);
     if (st.Resource === undefined && st.NotResource === undefined) malformed("Policy contains a statement with no Resource.");
     return {
       effect: st.Effect as Effect,
@@ -166,7 +200,7 @@ function valueMatches(op: string, policyValue: string, actual: string): boolean 
     case "stringnotlike":
     case "arnlike":
     case "arnnotlike":
-      return wildcard(policyValue, "").test(actual);
+      return globMatch(policyValue, actual);
     case "bool":
       return policyValue.toLowerCase() === actual.toLowerCase();
     default:

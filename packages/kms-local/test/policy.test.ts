@@ -1,6 +1,6 @@
 // The key policy evaluator: IAM's rules (explicit Deny wins, otherwise an Allow must match), principals,
 // action wildcards, and the condition operators kms-local supports, on the condition keys KMS defines.
-import { defaultKeyPolicy, evaluate, parseKeyPolicy, type ConditionContext } from "../src/policy";
+import { defaultKeyPolicy, evaluate, globMatch, parseKeyPolicy, type ConditionContext } from "../src/policy";
 import { MalformedPolicyDocumentException } from "../src/errors";
 
 const ALICE = "arn:aws:iam::111122223333:role/alice";
@@ -88,4 +88,18 @@ test.each([
   ["no Resource", JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "kms:*" }] })],
 ])("a policy with %s is a MalformedPolicyDocumentException", (_what, text) => {
   expect(() => parseKeyPolicy(text)).toThrow(MalformedPolicyDocumentException);
+});
+
+test("wildcard matching finishes on adversarial patterns and long values", () => {
+  const p = policy(allow({ Condition: { StringLike: { "kms:EncryptionContext:x": "*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b" } } }));
+  // A backtracking regular expression would not finish this (the test would hit jest's timeout).
+  expect(evaluate(p, request("kms:Decrypt", { "kms:EncryptionContext:x": "a".repeat(200_000) }))).toBe("ImplicitDeny");
+  expect(evaluate(p, request("kms:Decrypt", { "kms:EncryptionContext:x": "a".repeat(20) + "b" }))).toBe("Allow");
+});
+
+test.each([
+  ["*", "", true], ["a*", "abc", true], ["a?c", "abc", true], ["a?c", "ac", false], ["*c", "abc", true],
+  ["a*b*c", "aXbYc", true], ["a*b*c", "aXbY", false], ["abc", "abcd", false], ["**", "x", true],
+])("globMatch(%j, %j) is %s", (pattern, text, expected) => {
+  expect(globMatch(pattern, text)).toBe(expected);
 });
