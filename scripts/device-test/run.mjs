@@ -74,8 +74,9 @@ if (prepCode !== 0) {
 log(`QEMU, kernel and firmware ready (${secs(tPrepare)} s): ${vars.QEMU}`);
 
 const tBuild = Date.now();
-const build = spawnSync("pnpm", ["--filter", "@nitro-enclaves-sdk/nsm", "build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+const build = spawnSync("pnpm", ["--filter", "@nitro-enclaves-sdk/nsm", "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 if (build.status !== 0) {
+  console.log(`${build.stdout ?? ""}${build.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n"));
   log(`building @nitro-enclaves-sdk/nsm failed (exit ${build.status})`);
   finish({ failed: 1 });
 }
