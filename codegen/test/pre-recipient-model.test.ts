@@ -4,7 +4,7 @@
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { generate, transformModel } from "../src/pipeline";
-import type { Model, Shape } from "../src/model/types";
+import type { Shape } from "../src/model/types";
 import { CLIENT_PACKAGE, FIRST_RECIPIENT_MODEL, PRE_RECIPIENT_MODEL, readModel, tempDir } from "./helpers";
 
 /** A copy of the shapes without documentation traits (and without trait objects left empty by that). */

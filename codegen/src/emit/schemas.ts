@@ -93,14 +93,13 @@ export function emitSchemas(ctx: Context): [string, string][] {
 
   const out: string[] = [banner(ctx)];
   out.push(`import { TypeRegistry } from "@smithy/core/schema";`);
+  const collections = [...ctx.lists, ...ctx.maps].filter((id) => inlineCollection(ctx.shape(id)) === undefined).sort();
+  const used = new Set(["StaticErrorSchema", "StaticOperationSchema", "StaticStructureSchema"]);
+  if (ctx.simpleWithSchema.length) used.add("StaticSimpleSchema");
+  if (ctx.unions.length) used.add("StaticUnionSchema");
+  for (const id of collections) used.add(ctx.shape(id).type === "map" ? "StaticMapSchema" : "StaticListSchema");
   out.push(`import type {`);
-  out.push(`  StaticErrorSchema,`);
-  out.push(`  StaticListSchema,`);
-  out.push(`  StaticMapSchema,`);
-  out.push(`  StaticOperationSchema,`);
-  out.push(`  StaticSimpleSchema,`);
-  out.push(`  StaticStructureSchema,`);
-  out.push(`  StaticUnionSchema,`);
+  for (const t of [...used].sort()) out.push(`  ${t},`);
   out.push(`} from "@smithy/types";`);
   if (ctx.errors.length) {
     out.push(`import {`);
@@ -173,10 +172,9 @@ export function emitSchemas(ctx: Context): [string, string][] {
   }
   out.push("");
 
-  const collections = [...ctx.lists, ...ctx.maps].filter((id) => inlineCollection(ctx.shape(id)) === undefined);
   if (collections.length) {
     out.push("// Lists and maps of structures or of sensitive values (the others are inlined as 64|type, 128|type).");
-    for (const id of collections.sort()) {
+    for (const id of collections) {
       const s = ctx.shape(id);
       const name = nameOf(id);
       if (s.type === "map") {

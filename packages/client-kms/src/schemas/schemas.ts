@@ -8,11 +8,9 @@ import { TypeRegistry } from "@smithy/core/schema";
 import type {
   StaticErrorSchema,
   StaticListSchema,
-  StaticMapSchema,
   StaticOperationSchema,
   StaticSimpleSchema,
   StaticStructureSchema,
-  StaticUnionSchema,
 } from "@smithy/types";
 import {
   AlreadyExistsException,
