@@ -225,10 +225,11 @@ async function main() {
   });
 
   const lockedPcrs = () => new Map([0, 1, 2, 3, FREE_PCR].map((i) => [i, pcrNow.get(i)]));
-  const rsaSpki = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" });
+  // any bytes do (the NSM does not parse public_key); an EC key is quick to make under TCG, the handle makes the RSA one
+  const spki = generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "der" });
   const cases = [
     ["no public_key, user_data or nonce", {}],
-    ["public_key only (an RSA-2048 SubjectPublicKeyInfo)", { publicKey: new Uint8Array(rsaSpki) }],
+    ["public_key only (a P-384 SubjectPublicKeyInfo)", { publicKey: new Uint8Array(spki) }],
     ["user_data only (512 bytes)", { userData: randomBytes(512) }],
     ["nonce only (32 bytes)", { nonce: randomBytes(32) }],
     ["public_key, user_data and nonce (1024 bytes each)", { publicKey: randomBytes(1024), userData: randomBytes(1024), nonce: randomBytes(1024) }],
