@@ -117,3 +117,30 @@ it("refuses a model whose RecipientInfo is not a structure, naming the shape", (
   model.shapes[`${ns}#RecipientInfo`] = { type: "string" };
   expect(() => ensureRecipientInfo(model)).toThrow(/example\.kms#RecipientInfo: is a string; a recipient needs it to be a structure/);
 });
+
+describe("ensureRecipientInfo on kms-2026-06-19.json stripped of everything recipient", () => {
+  const current = readModel(CURRENT_MODEL);
+  const k = (name: string) => `com.amazonaws.kms#${name}`;
+  const ops = ["Decrypt", "GenerateDataKey", "GenerateDataKeyPair", "GenerateRandom", "DeriveSharedSecret"];
+  const stripped: Model = JSON.parse(JSON.stringify(current));
+  for (const name of ["RecipientInfo", "KeyEncryptionMechanism", "AttestationDocumentType"]) delete stripped.shapes[k(name)];
+  for (const op of ops) {
+    const { input, output } = stripped.shapes[k(op)]!;
+    delete stripped.shapes[input!.target]!.members!.Recipient;
+    delete stripped.shapes[output!.target]!.members!.CiphertextForRecipient;
+  }
+  const rebuilt = ensureRecipientInfo(stripped);
+  const noDocs = (shape: unknown) => JSON.parse(JSON.stringify(shape, (key, value) => (key === "smithy.api#documentation" ? undefined : value)));
+
+  it.each(ops)("puts Recipient and CiphertextForRecipient back on %s where the model has them", (op) => {
+    for (const io of ["input", "output"] as const) {
+      const id = current.shapes[k(op)]![io]!.target;
+      expect(Object.keys(rebuilt.shapes[id]!.members!)).toEqual(Object.keys(current.shapes[id]!.members!));
+      expect(noDocs(rebuilt.shapes[id])).toEqual(noDocs(current.shapes[id]));
+    }
+  });
+
+  it.each(["RecipientInfo", "KeyEncryptionMechanism", "AttestationDocumentType"])("puts %s back as the model defines it", (name) => {
+    expect(noDocs(rebuilt.shapes[k(name)])).toEqual(noDocs(current.shapes[k(name)]));
+  });
+});
