@@ -13,13 +13,17 @@ interface Param {
   documentation?: string;
 }
 
-/** Built-in endpoint parameters and the client config keys that carry them. */
+/**
+ * Built-in endpoint parameters and the client config keys that carry them, in the order the upstream client
+ * lists them (it decides the order config values are loaded and logged in).
+ */
 const BUILT_INS: Record<string, { config: string; type: string }> = {
-  "AWS::Region": { config: "region", type: "string" },
   "AWS::UseFIPS": { config: "useFipsEndpoint", type: "boolean" },
-  "AWS::UseDualStack": { config: "useDualstackEndpoint", type: "boolean" },
   "SDK::Endpoint": { config: "endpoint", type: "string" },
+  "AWS::Region": { config: "region", type: "string" },
+  "AWS::UseDualStack": { config: "useDualstackEndpoint", type: "boolean" },
 };
+const builtInOrder = Object.keys(BUILT_INS);
 
 const RESULT = 100_000_000;
 
@@ -85,7 +89,10 @@ ${defaults.join("\n")}
 
 /** Where each rules parameter comes from. */
 export const commonParams = {
-${entries.map(([name, p]) => `  ${name}: { type: "builtInParams", name: ${quote(BUILT_INS[p.builtIn!]!.config)} },`).join("\n")}
+${[...entries]
+  .sort(([, a], [, b]) => builtInOrder.indexOf(a.builtIn!) - builtInOrder.indexOf(b.builtIn!))
+  .map(([name, p]) => `  ${name}: { type: "builtInParams", name: ${quote(BUILT_INS[p.builtIn!]!.config)} },`)
+  .join("\n")}
 } as const;
 
 /** The parameters of the endpoint rules. */

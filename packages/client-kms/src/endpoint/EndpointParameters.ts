@@ -29,10 +29,10 @@ export const resolveClientEndpointParameters = <T>(
 
 /** Where each rules parameter comes from. */
 export const commonParams = {
-  Region: { type: "builtInParams", name: "region" },
-  UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
   UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
   Endpoint: { type: "builtInParams", name: "endpoint" },
+  Region: { type: "builtInParams", name: "region" },
+  UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 } as const;
 
 /** The parameters of the endpoint rules. */
