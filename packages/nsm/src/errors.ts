@@ -181,8 +181,17 @@ export class AttestationError extends NitroEnclavesError {}
 
 /** The document is not a well-formed NSM attestation document (COSE_Sign1, CBOR, fields, sizes). */
 export class AttestationFormatError extends AttestationError {
+  constructor(message: string, code = "ATTESTATION_FORMAT") {
+    super(code, message);
+  }
+}
+/**
+ * verifyAttestation only: the protected header's alg is not ES384 (-35), e.g. -1 on QEMU's unsigned
+ * documents. parseAttestation accepts any alg. A kind of AttestationFormatError, with its own code.
+ */
+export class UnsupportedAlgorithmError extends AttestationFormatError {
   constructor(message: string) {
-    super("ATTESTATION_FORMAT", message);
+    super(message, "ATTESTATION_UNSUPPORTED_ALGORITHM");
   }
 }
 /** The ES384 signature over the document does not verify with the leaf certificate's key. */

@@ -27,6 +27,11 @@ export interface AttestationDocument {
   protectedHeader: Uint8Array;
   payload: Uint8Array;
   signature: Uint8Array;
+  /**
+   * the protected header's COSE alg, null when absent: -35 (ES384) on a real NSM, -1 on QEMU's
+   * virtio-nsm, which does not sign (parseAttestation accepts any; verifyAttestation wants -35)
+   */
+  alg: number | string | null;
 }
 
 export const MAX_DOCUMENT_BYTES = 64 * 1024;
@@ -37,8 +42,10 @@ const PCR_SIZES = new Set([32, 48, 64]);
 const MAX_PCRS = 32;
 
 /**
- * Parses an attestation document (COSE_Sign1 bytes) without verifying anything cryptographic.
- * Throws AttestationFormatError when it is not a well-formed NSM attestation document.
+ * Parses an attestation document (COSE_Sign1 bytes) without verifying anything cryptographic: the
+ * COSE_Sign1 structure and every payload field, whatever the alg and the signature's length (QEMU's
+ * unsigned documents parse too; check `alg` if it matters). Throws AttestationFormatError when it is
+ * not a well-formed NSM attestation document.
  */
 export function parseAttestation(document: Uint8Array): AttestationDocument {
   if (!(document instanceof Uint8Array)) throw new AttestationFormatError("the attestation document must be a Uint8Array");

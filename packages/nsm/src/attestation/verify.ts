@@ -1,11 +1,12 @@
-// verifyAttestation: parse, chain to a trusted root, check the ES384 signature over the bytes as
-// received, check validity at the chosen time, then the caller's policy. Each failure is its own
-// error class (see errors.ts), so callers can tell a forged document from an expired one.
+// verifyAttestation: parse, require ES384 (alg -35, a 96-byte signature), chain to a trusted root,
+// check the ES384 signature over the bytes as received, check validity at the chosen time, then the
+// caller's policy. Each failure is its own error class (see errors.ts), so callers can tell a forged
+// document from an expired one.
 import { verify as verifySignature } from "node:crypto";
 import { AttestationSignatureError } from "../errors.js";
 import { clearCertificateCache } from "./certificate.js";
 import { checkValidity, clearLinkCache, verifyChain } from "./chain.js";
-import { sigStructure } from "./cose.js";
+import { checkEs384, sigStructure } from "./cose.js";
 import { parseAttestation, type AttestationDocument } from "./document.js";
 import { readOptions, type VerifyAttestationOptions } from "./options.js";
 import { checkPolicy } from "./policy.js";
@@ -20,6 +21,7 @@ export { isDebugMode } from "./policy.js";
 export function verifyAttestation(document: Uint8Array, options: VerifyAttestationOptions = {}): AttestationDocument {
   const policy = readOptions(options);
   const doc = parseAttestation(document);
+  checkEs384(doc);
   const { leafKey, path } = verifyChain(doc.cabundle, doc.certificate, policy.trustedRoots);
   let valid = false;
   try {
