@@ -44,6 +44,16 @@ it("require() and import() give the same module, whose exports match the ES buil
   expect(esm.esNames).toEqual(cjs);
 });
 
+it("every exported class keeps its own name in the bundle, as in the official client", () => {
+  const renamed = node(
+    `const ours = require(${JSON.stringify(PKG)});
+     const official = require("official-client-kms");
+     console.log(JSON.stringify(Object.keys(ours).filter((k) => typeof ours[k] === "function" && ours[k].name !== official[k].name)));`,
+    "commonjs",
+  );
+  expect(renamed).toEqual([]);
+});
+
 it("the ES build works on its own: a command goes through the middleware stack to a handler", () => {
   const result = node(
     `const m = await import(${JSON.stringify(join(CLIENT_PACKAGE, "dist", "esm", "index.js"))});

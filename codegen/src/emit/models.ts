@@ -134,12 +134,14 @@ function errors(ctx: Context): string {
     body.push(...memberLines(ctx, s, uses, (n) => n === "message"));
     body.push(`  constructor(opts: __ExceptionOptionType<${name}, __BaseException>) {`);
     body.push(`    super({ name: ${quote(name)}, $fault: ${quote(fault)}, ...opts });`);
-    body.push(`    Object.setPrototypeOf(this, ${name}.prototype);`);
+    body.push(`    Object.setPrototypeOf(this, new.target.prototype);`);
     for (const f of fields) body.push(`    this.${f} = opts.${f};`);
     body.push("  }", "}", "");
   }
   const head = [
     banner(ctx),
+    "// One class per modelled error. Each constructor sets the prototype of the class actually constructed",
+    "// (new.target), as ServiceException expects, without naming its own class.",
     `import type { ExceptionOptionType as __ExceptionOptionType } from "@smithy/core/client";`,
   ];
   if (uses.size) head.push(`import type { ${[...uses].sort().join(", ")} } from "./enums.js";`);
@@ -159,7 +161,7 @@ export class ${name} extends __ServiceException {
   static readonly shapeId: string = ${quote(`smithy.ts.sdk.synthetic.${ctx.service.namespace}#${name}`)};
   constructor(options: __ServiceExceptionOptions) {
     super(options);
-    Object.setPrototypeOf(this, ${name}.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 `;

@@ -13,6 +13,6 @@ export class KMSServiceException extends __ServiceException {
   static readonly shapeId: string = "smithy.ts.sdk.synthetic.com.amazonaws.kms#KMSServiceException";
   constructor(options: __ServiceExceptionOptions) {
     super(options);
-    Object.setPrototypeOf(this, KMSServiceException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }

@@ -4,6 +4,8 @@
 // Generated from the AWS KMS Smithy model: Copyright Amazon.com, Inc. or its affiliates. All Rights Reserved.
 // Licensed under the Apache License, Version 2.0 (see LICENSE). SPDX-License-Identifier: Apache-2.0
 
+// One class per modelled error. Each constructor sets the prototype of the class actually constructed
+// (new.target), as ServiceException expects, without naming its own class.
 import type { ExceptionOptionType as __ExceptionOptionType } from "@smithy/core/client";
 import { KMSServiceException as __BaseException } from "./KMSServiceException.js";
 
@@ -16,7 +18,7 @@ export class AlreadyExistsException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<AlreadyExistsException, __BaseException>) {
     super({ name: "AlreadyExistsException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, AlreadyExistsException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -32,7 +34,7 @@ export class CloudHsmClusterInUseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CloudHsmClusterInUseException, __BaseException>) {
     super({ name: "CloudHsmClusterInUseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CloudHsmClusterInUseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -46,7 +48,7 @@ export class CloudHsmClusterInvalidConfigurationException extends __BaseExceptio
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CloudHsmClusterInvalidConfigurationException, __BaseException>) {
     super({ name: "CloudHsmClusterInvalidConfigurationException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CloudHsmClusterInvalidConfigurationException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -61,7 +63,7 @@ export class CloudHsmClusterNotActiveException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CloudHsmClusterNotActiveException, __BaseException>) {
     super({ name: "CloudHsmClusterNotActiveException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CloudHsmClusterNotActiveException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -75,7 +77,7 @@ export class CloudHsmClusterNotFoundException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CloudHsmClusterNotFoundException, __BaseException>) {
     super({ name: "CloudHsmClusterNotFoundException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CloudHsmClusterNotFoundException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -90,7 +92,7 @@ export class CloudHsmClusterNotRelatedException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CloudHsmClusterNotRelatedException, __BaseException>) {
     super({ name: "CloudHsmClusterNotRelatedException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CloudHsmClusterNotRelatedException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -104,7 +106,7 @@ export class ConflictException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<ConflictException, __BaseException>) {
     super({ name: "ConflictException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, ConflictException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -119,7 +121,7 @@ export class CustomKeyStoreHasCMKsException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CustomKeyStoreHasCMKsException, __BaseException>) {
     super({ name: "CustomKeyStoreHasCMKsException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CustomKeyStoreHasCMKsException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -133,7 +135,7 @@ export class CustomKeyStoreInvalidStateException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CustomKeyStoreInvalidStateException, __BaseException>) {
     super({ name: "CustomKeyStoreInvalidStateException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CustomKeyStoreInvalidStateException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -148,7 +150,7 @@ export class CustomKeyStoreNameInUseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CustomKeyStoreNameInUseException, __BaseException>) {
     super({ name: "CustomKeyStoreNameInUseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CustomKeyStoreNameInUseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -162,7 +164,7 @@ export class CustomKeyStoreNotFoundException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<CustomKeyStoreNotFoundException, __BaseException>) {
     super({ name: "CustomKeyStoreNotFoundException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, CustomKeyStoreNotFoundException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -175,7 +177,7 @@ export class DependencyTimeoutException extends __BaseException {
   readonly $fault = "server" as const;
   constructor(opts: __ExceptionOptionType<DependencyTimeoutException, __BaseException>) {
     super({ name: "DependencyTimeoutException", $fault: "server", ...opts });
-    Object.setPrototypeOf(this, DependencyTimeoutException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -188,7 +190,7 @@ export class DisabledException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<DisabledException, __BaseException>) {
     super({ name: "DisabledException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, DisabledException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -201,7 +203,7 @@ export class DryRunOperationException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<DryRunOperationException, __BaseException>) {
     super({ name: "DryRunOperationException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, DryRunOperationException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -216,7 +218,7 @@ export class ExpiredImportTokenException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<ExpiredImportTokenException, __BaseException>) {
     super({ name: "ExpiredImportTokenException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, ExpiredImportTokenException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -231,7 +233,7 @@ export class IncorrectKeyException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<IncorrectKeyException, __BaseException>) {
     super({ name: "IncorrectKeyException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, IncorrectKeyException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -247,7 +249,7 @@ export class IncorrectKeyMaterialException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<IncorrectKeyMaterialException, __BaseException>) {
     super({ name: "IncorrectKeyMaterialException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, IncorrectKeyMaterialException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -261,7 +263,7 @@ export class IncorrectTrustAnchorException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<IncorrectTrustAnchorException, __BaseException>) {
     super({ name: "IncorrectTrustAnchorException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, IncorrectTrustAnchorException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -274,7 +276,7 @@ export class InvalidAliasNameException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidAliasNameException, __BaseException>) {
     super({ name: "InvalidAliasNameException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidAliasNameException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -287,7 +289,7 @@ export class InvalidArnException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidArnException, __BaseException>) {
     super({ name: "InvalidArnException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidArnException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -302,7 +304,7 @@ export class InvalidCiphertextException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidCiphertextException, __BaseException>) {
     super({ name: "InvalidCiphertextException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidCiphertextException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -315,7 +317,7 @@ export class InvalidGrantIdException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidGrantIdException, __BaseException>) {
     super({ name: "InvalidGrantIdException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidGrantIdException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -328,7 +330,7 @@ export class InvalidGrantTokenException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidGrantTokenException, __BaseException>) {
     super({ name: "InvalidGrantTokenException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidGrantTokenException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -342,7 +344,7 @@ export class InvalidImportTokenException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidImportTokenException, __BaseException>) {
     super({ name: "InvalidImportTokenException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidImportTokenException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -357,7 +359,7 @@ export class InvalidKeyUsageException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidKeyUsageException, __BaseException>) {
     super({ name: "InvalidKeyUsageException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidKeyUsageException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -371,7 +373,7 @@ export class InvalidMarkerException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<InvalidMarkerException, __BaseException>) {
     super({ name: "InvalidMarkerException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, InvalidMarkerException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -384,7 +386,7 @@ export class KMSInternalException extends __BaseException {
   readonly $fault = "server" as const;
   constructor(opts: __ExceptionOptionType<KMSInternalException, __BaseException>) {
     super({ name: "KMSInternalException", $fault: "server", ...opts });
-    Object.setPrototypeOf(this, KMSInternalException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -399,7 +401,7 @@ export class KMSInvalidMacException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<KMSInvalidMacException, __BaseException>) {
     super({ name: "KMSInvalidMacException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, KMSInvalidMacException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -414,7 +416,7 @@ export class KMSInvalidSignatureException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<KMSInvalidSignatureException, __BaseException>) {
     super({ name: "KMSInvalidSignatureException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, KMSInvalidSignatureException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -427,7 +429,7 @@ export class KMSInvalidStateException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<KMSInvalidStateException, __BaseException>) {
     super({ name: "KMSInvalidStateException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, KMSInvalidStateException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -440,7 +442,7 @@ export class KeyUnavailableException extends __BaseException {
   readonly $fault = "server" as const;
   constructor(opts: __ExceptionOptionType<KeyUnavailableException, __BaseException>) {
     super({ name: "KeyUnavailableException", $fault: "server", ...opts });
-    Object.setPrototypeOf(this, KeyUnavailableException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -454,7 +456,7 @@ export class LimitExceededException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<LimitExceededException, __BaseException>) {
     super({ name: "LimitExceededException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, LimitExceededException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -467,7 +469,7 @@ export class MalformedPolicyDocumentException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<MalformedPolicyDocumentException, __BaseException>) {
     super({ name: "MalformedPolicyDocumentException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -480,7 +482,7 @@ export class NotFoundException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<NotFoundException, __BaseException>) {
     super({ name: "NotFoundException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, NotFoundException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -493,7 +495,7 @@ export class TagException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<TagException, __BaseException>) {
     super({ name: "TagException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, TagException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -507,7 +509,7 @@ export class UnsupportedOperationException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<UnsupportedOperationException, __BaseException>) {
     super({ name: "UnsupportedOperationException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, UnsupportedOperationException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -522,7 +524,7 @@ export class XksKeyAlreadyInUseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksKeyAlreadyInUseException, __BaseException>) {
     super({ name: "XksKeyAlreadyInUseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksKeyAlreadyInUseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -536,7 +538,7 @@ export class XksKeyInvalidConfigurationException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksKeyInvalidConfigurationException, __BaseException>) {
     super({ name: "XksKeyInvalidConfigurationException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksKeyInvalidConfigurationException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -551,7 +553,7 @@ export class XksKeyNotFoundException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksKeyNotFoundException, __BaseException>) {
     super({ name: "XksKeyNotFoundException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksKeyNotFoundException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -567,7 +569,7 @@ export class XksProxyIncorrectAuthenticationCredentialException extends __BaseEx
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyIncorrectAuthenticationCredentialException, __BaseException>) {
     super({ name: "XksProxyIncorrectAuthenticationCredentialException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyIncorrectAuthenticationCredentialException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -581,7 +583,7 @@ export class XksProxyInvalidConfigurationException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyInvalidConfigurationException, __BaseException>) {
     super({ name: "XksProxyInvalidConfigurationException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyInvalidConfigurationException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -596,7 +598,7 @@ export class XksProxyInvalidResponseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyInvalidResponseException, __BaseException>) {
     super({ name: "XksProxyInvalidResponseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyInvalidResponseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -611,7 +613,7 @@ export class XksProxyUriEndpointInUseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyUriEndpointInUseException, __BaseException>) {
     super({ name: "XksProxyUriEndpointInUseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyUriEndpointInUseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -626,7 +628,7 @@ export class XksProxyUriInUseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyUriInUseException, __BaseException>) {
     super({ name: "XksProxyUriInUseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyUriInUseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -640,7 +642,7 @@ export class XksProxyUriUnreachableException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyUriUnreachableException, __BaseException>) {
     super({ name: "XksProxyUriUnreachableException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyUriUnreachableException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -655,7 +657,7 @@ export class XksProxyVpcEndpointServiceInUseException extends __BaseException {
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyVpcEndpointServiceInUseException, __BaseException>) {
     super({ name: "XksProxyVpcEndpointServiceInUseException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyVpcEndpointServiceInUseException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -671,7 +673,7 @@ export class XksProxyVpcEndpointServiceInvalidConfigurationException extends __B
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyVpcEndpointServiceInvalidConfigurationException, __BaseException>) {
     super({ name: "XksProxyVpcEndpointServiceInvalidConfigurationException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyVpcEndpointServiceInvalidConfigurationException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
 
@@ -687,6 +689,6 @@ export class XksProxyVpcEndpointServiceNotFoundException extends __BaseException
   readonly $fault = "client" as const;
   constructor(opts: __ExceptionOptionType<XksProxyVpcEndpointServiceNotFoundException, __BaseException>) {
     super({ name: "XksProxyVpcEndpointServiceNotFoundException", $fault: "client", ...opts });
-    Object.setPrototypeOf(this, XksProxyVpcEndpointServiceNotFoundException.prototype);
+    Object.setPrototypeOf(this, new.target.prototype);
   }
 }
