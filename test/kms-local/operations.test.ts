@@ -286,13 +286,29 @@ describe("asymmetric keys", () => {
     expect(bad.name).toBe("KMSInvalidSignatureException");
   });
 
-  test("RSA PKCS#1 v1.5 over a DIGEST verifies as a signature over the message", async () => {
-    const meta = await newKey({ KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" });
+  test.each([
+    ["RSA_2048", "RSASSA_PKCS1_V1_5_SHA_256"],
+    ["RSA_2048", "RSASSA_PSS_SHA_512"],
+    ["ECC_NIST_P256", "ECDSA_SHA_256"],
+    ["ECC_NIST_P521", "ECDSA_SHA_512"],
+    ["ECC_SECG_P256K1", "ECDSA_SHA_256"],
+  ] as const)("%s Sign with MessageType DIGEST (%s) verifies, by node:crypto, as a signature over the message", async (spec, algorithm) => {
+    const meta = await newKey({ KeySpec: spec, KeyUsage: "SIGN_VERIFY" });
+    const hash = `sha${algorithm.slice(-3)}`;
     const message = Buffer.from("digest me");
-    const digest = createHash("sha256").update(message).digest();
-    const s = await client.send(new SignCommand({ KeyId: meta.KeyId, Message: digest, MessageType: "DIGEST", SigningAlgorithm: "RSASSA_PKCS1_V1_5_SHA_256" }));
+    const digest = createHash(hash).update(message).digest();
+    const s = await client.send(new SignCommand({ KeyId: meta.KeyId, Message: digest, MessageType: "DIGEST", SigningAlgorithm: algorithm }));
     const pub = createPublicKey({ key: Buffer.from((await client.send(new GetPublicKeyCommand({ KeyId: meta.KeyId }))).PublicKey!), format: "der", type: "spki" });
-    expect(verifySignature("sha256", message, pub, Buffer.from(s.Signature!))).toBe(true);
+    const options = algorithm.startsWith("RSASSA_PSS")
+      ? { key: pub, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: digest.length }
+      : algorithm.startsWith("ECDSA") ? { key: pub, dsaEncoding: "der" as const } : { key: pub };
+    expect(verifySignature(hash, message, options, Buffer.from(s.Signature!))).toBe(true);
+    // Verify with DIGEST accepts it for this digest, and not for another.
+    const verified = await client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: digest, MessageType: "DIGEST", Signature: s.Signature, SigningAlgorithm: algorithm }));
+    expect(verified.SignatureValid).toBe(true);
+    const wrong = createHash(hash).update("other").digest();
+    expect((await errorOf(client.send(new VerifyCommand({ KeyId: meta.KeyId, Message: wrong, MessageType: "DIGEST", Signature: s.Signature, SigningAlgorithm: algorithm })))).name).toBe("KMSInvalidSignatureException");
+    expect((await errorOf(client.send(new SignCommand({ KeyId: meta.KeyId, Message: digest.subarray(1), MessageType: "DIGEST", SigningAlgorithm: algorithm })))).name).toBe("ValidationException");
   });
 
   test("DeriveSharedSecret matches ECDH computed on the other side", async () => {

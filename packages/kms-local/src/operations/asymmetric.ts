@@ -1,6 +1,8 @@
 // Asymmetric keys: GetPublicKey, Sign, Verify, DeriveSharedSecret (the last honours Recipient).
 import { constants, createPublicKey, diffieHellman, privateEncrypt, publicDecrypt, sign, verify, type KeyObject } from "node:crypto";
 import { encryptForRecipient } from "../cms.js";
+import { signDigest, verifyDigest } from "../ecdsa-digest.js";
+import { pssSignDigest, pssVerifyDigest } from "../rsa-pss-digest.js";
 import {
   InvalidKeyUsageException, KMSInvalidSignatureException, UnsupportedOperationException, ValidationException,
 } from "../errors.js";
@@ -76,9 +78,6 @@ function signingRequest(kms: Kms, input: Input, caller: Caller, action: "Sign" |
   const hash = HASH[algorithm.slice(-3) as keyof typeof HASH];
   if (type === "DIGEST") {
     if (message.length !== hash.len) throw new ValidationException(`Digest is invalid length for algorithm ${algorithm}.`);
-    if (!algorithm.startsWith("RSASSA_PKCS1")) {
-      throw new UnsupportedOperationException(`kms-local signs pre-computed digests only with RSASSA_PKCS1_V1_5 algorithms; send MessageType RAW for ${algorithm}.`);
-    }
   }
   kms.authorize(key, action, caller, kms.conditionContext(caller));
   return { key, algorithm, message, digest: type === "DIGEST" };
@@ -91,13 +90,24 @@ const signOptions = (key: KeyObject, algorithm: SigningAlgorithm) =>
       ? { key, dsaEncoding: "der" as const }
       : { key, padding: constants.RSA_PKCS1_PADDING };
 
+/** A signature over a digest the caller computed (node:crypto signs only what it hashes itself). */
+function signDigestWith(key: StoredKey, algorithm: SigningAlgorithm, hash: string, digest: Buffer): Buffer {
+  if (algorithm.startsWith("ECDSA")) return signDigest(key.privateKey, digest);
+  if (algorithm.startsWith("RSASSA_PSS")) return pssSignDigest(key.privateKey, hash, digest);
+  return privateEncrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO[hash], digest]));
+}
+
+function verifyDigestWith(key: StoredKey, algorithm: SigningAlgorithm, hash: string, digest: Buffer, signature: Buffer): boolean {
+  if (algorithm.startsWith("ECDSA")) return verifyDigest(key.publicKey, digest, signature);
+  if (algorithm.startsWith("RSASSA_PSS")) return pssVerifyDigest(key.publicKey, hash, digest, signature);
+  return publicDecrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).equals(Buffer.concat([DIGEST_INFO[hash], digest]));
+}
+
 export const Sign: Operation = async (kms, input, caller) => {
   const { key, algorithm, message, digest } = signingRequest(kms, input, caller, "Sign");
   kms.dryRun(input);
   const hash = HASH[algorithm.slice(-3) as keyof typeof HASH].name;
-  const signature = digest
-    ? privateEncrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([DIGEST_INFO[hash], message]))
-    : sign(hash, message, signOptions(key.privateKey, algorithm));
+  const signature = digest ? signDigestWith(key, algorithm, hash, message) : sign(hash, message, signOptions(key.privateKey, algorithm));
   return { KeyId: kms.keyArn(key.record.keyId), Signature: b64(signature), SigningAlgorithm: algorithm };
 };
 
@@ -108,9 +118,7 @@ export const Verify: Operation = async (kms, input, caller) => {
   const hash = HASH[algorithm.slice(-3) as keyof typeof HASH].name;
   let valid = false;
   try {
-    valid = digest
-      ? publicDecrypt({ key: key.publicKey, padding: constants.RSA_PKCS1_PADDING }, signature).equals(Buffer.concat([DIGEST_INFO[hash], message]))
-      : verify(hash, message, signOptions(key.publicKey, algorithm), signature);
+    valid = digest ? verifyDigestWith(key, algorithm, hash, message, signature) : verify(hash, message, signOptions(key.publicKey, algorithm), signature);
   } catch {
     valid = false;
   }
