@@ -2,10 +2,11 @@
 // (2023-05, the first model with RecipientInfo), documentation aside; and the client generated from it must
 // put Recipient on the wire and read CiphertextForRecipient back.
 import { symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { generate, transformModel } from "../src/pipeline";
 import type { Shape } from "../src/model/types";
-import { CLIENT_PACKAGE, FIRST_RECIPIENT_MODEL, PRE_RECIPIENT_MODEL, readModel, tempDir } from "./helpers";
+import { CLIENT_PACKAGE, FIRST_RECIPIENT_MODEL, PRE_RECIPIENT_MODEL, REPO, readModel, tempDir } from "./helpers";
 
 /** A copy of the shapes without documentation traits (and without trait objects left empty by that). */
 function withoutDocs(shapes: Record<string, Shape>): Record<string, Shape> {
@@ -130,6 +131,33 @@ describe("the client generated from kms-2023-04-25-pre-recipient.json", () => {
     const recipient = { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: Uint8Array.from([7]) };
     await kms.send(new client[command]({ ...input, Recipient: recipient }));
     expect(sent[0]!.body.Recipient).toEqual({ KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: "Bw==" });
+  });
+
+  it("resolves endpoints from the model's rule set as the official client does, and as the model's tests expect", () => {
+    const { defaultEndpointResolver } = require(join(out, "src", "endpoint", "endpointResolver.ts"));
+    const official = createRequire(join(REPO, "test", "package.json"))("official-client-kms");
+    const officialResolver = new official.KMSClient({ region: "us-east-1" }).config.endpointProvider;
+    const service = readModel(PRE_RECIPIENT_MODEL).shapes["com.amazonaws.kms#TrentService"]!;
+    const cases = (service.traits!["smithy.rules#endpointTests"] as any).testCases as any[];
+    expect(cases).toHaveLength(72);
+    const resolve = (resolver: any, params: unknown) => {
+      try {
+        return resolver(params).url.href;
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    const stale: string[] = [];
+    for (const { params = {}, expect: expected, documentation } of cases) {
+      const ours = resolve(defaultEndpointResolver, params);
+      expect([documentation, ours]).toEqual([documentation, resolve(officialResolver, params)]);
+      const recorded = expected.error !== undefined ? `error: ${expected.error}` : new URL(expected.endpoint.url).href;
+      if (ours !== recorded) stale.push(documentation);
+    }
+    // The 2023 test cases predate dual-stack support in the isolated partitions (the partition data
+    // shipped with @aws-sdk/core is current); every other case resolves as recorded.
+    expect(stale.every((d) => /^For region us-isob?-east-1 with FIPS (en|dis)abled and DualStack enabled$/.test(d))).toBe(true);
+    expect(stale.length).toBeLessThanOrEqual(4);
   });
 
   it("has the 2023 model's 50 commands and not the later ones", () => {
