@@ -198,6 +198,19 @@ describe("errors outside an operation's model", () => {
     expect(errorView(ours, mine.error)).toStrictEqual(errorView(official, theirs.error));
   });
 
+  test("errors are recognised across the two packages as between two copies of the official client", async () => {
+    for (const id of errorShapes) {
+      const name = localName(id);
+      const other = localName(errorShapes[(errorShapes.indexOf(id) + 1) % errorShapes.length]);
+      const response = errorResponses(id)[0];
+      const mine = (await call(ours, "ListKeys", {}, response)).error;
+      const theirs = (await call(official, "ListKeys", {}, response)).error;
+      const view = (e: unknown, mod: KmsModule) => ({ name, same: e instanceof mod[name], base: e instanceof mod.KMSServiceException, other: e instanceof mod[other] });
+      expect(view(mine, official)).toEqual({ name, same: true, base: true, other: false });
+      expect(view(theirs, ours)).toEqual({ name, same: true, base: true, other: false });
+    }
+  });
+
   test("an error type the model does not know becomes a KMSServiceException named after it", async () => {
     const response: CannedResponse = { statusCode: 400, body: JSON.stringify({ __type: "com.amazonaws.kms#BrandNewException", message: "new" }) };
     const theirs = await call(official, "Decrypt", {}, response);
