@@ -1,6 +1,7 @@
 // SigV4 verification of incoming requests. The expected signature is computed by @smithy/signature-v4
 // (the signer the AWS SDKs themselves use) over the headers the client says it signed, with the body's
 // real SHA-256, and compared in constant time. Refusals are the errors and messages AWS services use.
+import * as nodeCrypto from "node:crypto";
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -22,20 +23,32 @@ type Data = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: Data) =>
   typeof d === "string" ? Buffer.from(d, "utf8") : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
 
-/** SHA-256 and HMAC-SHA-256 from node:crypto, in the Checksum shape the smithy signer expects. */
+// node:crypto's one-shot hash (Node >= 20.12) skips the Hash object; older Node 20 falls back to one.
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Buffer, enc: "buffer") => Buffer }).hash;
+const sha256 = (data: Buffer): Buffer => (oneShot ? oneShot("sha256", data, "buffer") : createHash("sha256").update(data).digest());
+
+/**
+ * SHA-256 and HMAC-SHA-256 from node:crypto, in the Checksum shape the smithy signer expects. Plain
+ * hashes collect their input and use node's one-shot hash (cheaper than a Hash object per use).
+ */
 class NodeSha256 {
-  private hash;
+  private hmac;
+  private parts: Buffer[] = [];
   constructor(private readonly secret?: Data) {
-    this.hash = secret ? createHmac("sha256", bytes(secret)) : createHash("sha256");
+    this.hmac = secret ? createHmac("sha256", bytes(secret)) : undefined;
   }
   update(data: Data) {
-    this.hash.update(bytes(data));
+    if (this.hmac) this.hmac.update(bytes(data));
+    else this.parts.push(bytes(data));
   }
   async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.hash.digest());
+    if (this.hmac) return new Uint8Array(this.hmac.digest());
+    const input = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    return new Uint8Array(sha256(input));
   }
   reset() {
-    this.hash = this.secret ? createHmac("sha256", bytes(this.secret)) : createHash("sha256");
+    this.hmac = this.secret ? createHmac("sha256", bytes(this.secret)) : undefined;
+    this.parts = [];
   }
 }
 
@@ -131,7 +144,7 @@ export class SigV4Verifier {
       throw new UnrecognizedClientException("The security token included in the request is invalid.");
     }
 
-    const bodyHash = createHash("sha256").update(req.body).digest("hex");
+    const bodyHash = sha256(req.body).toString("hex");
     const claimedHash = req.headers["x-amz-content-sha256"];
     if (claimedHash !== undefined && claimedHash !== bodyHash) {
       throw new InvalidSignatureException("The provided 'x-amz-content-sha256' header does not match what was computed.");
