@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { CaptureHandler, clientOf, configFor, isolateFromAwsEnvironment, ok, toWire, type CannedResponse } from "./capture";
 import { OFFICIAL_ALIAS, OURS_PACKAGE, official, ours, type KmsModule } from "./clients";
 import { errorShapes, localName, operations, shape, type Operation } from "./model";
-import { sample, type Coverage } from "./samples";
+import { fromExample, sample, type Coverage } from "./samples";
 
 const VARIANTS = [0, 1, 2];
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
@@ -187,6 +187,22 @@ describe.each(operations)("$name", (op) => {
       expect(errorView(official, theirs.error)).toMatchObject({ name: error, ownClass: true, serviceException: true });
       expect(errorView(ours, mine.error)).toStrictEqual(errorView(official, theirs.error));
     }
+  });
+});
+
+describe.each(operations.filter((op) => op.examples.length > 0))("$name, AWS's documented examples", (op) => {
+  test.each(op.examples.map((e) => [e.title, e] as const))("%s", async (_, example) => {
+    const input = fromExample(op.input, example.input ?? {});
+    const output = fromExample(op.output, example.output ?? {});
+    const response: CannedResponse = example.error
+      ? { statusCode: 400, body: JSON.stringify({ __type: example.error.shapeId, ...(example.error.content as object) }) }
+      : { statusCode: 200, body: JSON.stringify(output.wire) };
+    const theirs = await call(official, op.name, input.value, response);
+    const mine = await call(ours, op.name, input.value, response);
+    expect(JSON.parse(theirs.request.body)).toEqual(input.wire);
+    expect(mine.request).toStrictEqual(theirs.request);
+    expect({ output: mine.output, error: errorView(ours, mine.error ?? null) }).toStrictEqual({ output: theirs.output, error: errorView(official, theirs.error ?? null) });
+    if (!example.error) expect(theirs.output).toMatchObject(output.value as object);
   });
 });
 

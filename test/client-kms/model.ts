@@ -55,12 +55,21 @@ export const localName = (id: string): string => id.slice(id.indexOf("#") + 1);
 export const service: Shape = shape(`${NS}TrentService`);
 export const serviceTarget = "TrentService";
 
+export interface Example {
+  title: string;
+  input?: unknown;
+  output?: unknown;
+  error?: { shapeId: string; content: unknown };
+}
+
 export interface Operation {
   name: string;
   input: string;
   output: string;
   errors: string[];
   paginated?: { inputToken: string; outputToken: string; items?: string; pageSize?: string };
+  /** AWS's documented examples of the operation (`smithy.api#examples`). */
+  examples: Example[];
 }
 
 export const operations: Operation[] = Object.entries(ast.shapes)
@@ -71,6 +80,7 @@ export const operations: Operation[] = Object.entries(ast.shapes)
     output: s.output?.target ?? "smithy.api#Unit",
     errors: (s.errors ?? []).map((e) => e.target),
     paginated: s.traits?.["smithy.api#paginated"] as Operation["paginated"],
+    examples: (s.traits?.["smithy.api#examples"] as Example[] | undefined) ?? [],
   }))
   .sort((a, b) => a.name.localeCompare(b.name));
 

@@ -108,3 +108,44 @@ export function sample(target: string, path: string, opts: SampleOptions, seen: 
 export function isRequired(member: Member): boolean {
   return member.traits?.["smithy.api#required"] !== undefined;
 }
+
+/**
+ * Reads one of the model's own `smithy.api#examples` values (AWS's documented examples, in JSON form:
+ * blobs as text such as "<binary data>", timestamps in epoch seconds) as a `Sample` of `target`.
+ */
+export function fromExample(target: string, json: unknown): Sample {
+  const s = shape(target);
+  if (json === null || json === undefined) return { value: json, wire: json };
+  switch (s.type) {
+    case "structure": {
+      const value: Record<string, unknown> = {};
+      const wire: Record<string, unknown> = {};
+      for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
+        const member = s.members?.[name];
+        if (!member) throw new Error(`example names ${name}, which ${target} does not have`);
+        const m = fromExample(member.target, v);
+        value[name] = m.value;
+        wire[name] = m.wire;
+      }
+      return { value, wire };
+    }
+    case "list": {
+      const items = (json as unknown[]).map((i) => fromExample(s.member!.target, i));
+      return { value: items.map((i) => i.value), wire: items.map((i) => i.wire) };
+    }
+    case "map": {
+      const entries = Object.entries(json as Record<string, unknown>).map(([k, v]) => [k, fromExample(s.value!.target, v)] as const);
+      return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), wire: Object.fromEntries(entries.map(([k, v]) => [k, v.wire])) };
+    }
+    case "blob": {
+      const value = new Uint8Array(Buffer.from(String(json), "utf8"));
+      return { value, wire: Buffer.from(value).toString("base64") };
+    }
+    case "timestamp": {
+      const seconds = typeof json === "number" ? json : Date.parse(String(json)) / 1000;
+      return { value: new Date(seconds * 1000), wire: seconds };
+    }
+    default:
+      return { value: json, wire: json };
+  }
+}
