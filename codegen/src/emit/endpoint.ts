@@ -160,11 +160,11 @@ import { bdd } from "./bdd.js";`
 import { ruleSet } from "./ruleset.js";`;
   const call =
     kind === "bdd"
-      ? `decideEndpoint(bdd, { endpointParams: endpointParams as any, logger: context.logger })`
-      : `resolveEndpoint(ruleSet, { endpointParams: endpointParams as any, logger: context.logger })`;
+      ? `decideEndpoint(bdd, { endpointParams: params, logger: context.logger })`
+      : `resolveEndpoint(ruleSet, { endpointParams: params, logger: context.logger })`;
   return `${banner(ctx)}import { awsEndpointFunctions } from "@aws-sdk/core/client";
 ${imports}
-import type { EndpointV2, Logger } from "@smithy/types";
+import type { EndpointParams, EndpointV2, Logger } from "@smithy/types";
 import type { EndpointParameters } from "./EndpointParameters.js";
 
 const cache = new EndpointCache({
@@ -177,7 +177,9 @@ export const defaultEndpointResolver = (
   endpointParams: EndpointParameters,
   context: { logger?: Logger } = {},
 ): EndpointV2 => {
-  return cache.get(endpointParams as any, () => ${call});
+  // The rules read only the parameters they declare; unset ones are simply absent.
+  const params = endpointParams as EndpointParams;
+  return cache.get(params, () => ${call});
 };
 
 // The rules call aws.partition, aws.parseArn and friends.

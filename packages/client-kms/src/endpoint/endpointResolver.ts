@@ -6,7 +6,7 @@
 import { awsEndpointFunctions } from "@aws-sdk/core/client";
 import { customEndpointFunctions, decideEndpoint, EndpointCache } from "@smithy/core/endpoints";
 import { bdd } from "./bdd.js";
-import type { EndpointV2, Logger } from "@smithy/types";
+import type { EndpointParams, EndpointV2, Logger } from "@smithy/types";
 import type { EndpointParameters } from "./EndpointParameters.js";
 
 const cache = new EndpointCache({
@@ -19,7 +19,9 @@ export const defaultEndpointResolver = (
   endpointParams: EndpointParameters,
   context: { logger?: Logger } = {},
 ): EndpointV2 => {
-  return cache.get(endpointParams as any, () => decideEndpoint(bdd, { endpointParams: endpointParams as any, logger: context.logger }));
+  // The rules read only the parameters they declare; unset ones are simply absent.
+  const params = endpointParams as EndpointParams;
+  return cache.get(params, () => decideEndpoint(bdd, { endpointParams: params, logger: context.logger }));
 };
 
 // The rules call aws.partition, aws.parseArn and friends.
