@@ -5,7 +5,8 @@
 // our package as `pnpm pack` makes it and every other package from this workspace's own install (no
 // network). The project depends on @aws-sdk/client-kms and on @aws-crypto/kms-keyring-node, and the
 // fixture's probe.cjs then reports which package each one loaded and sends a GenerateDataKey through
-// kms-keyring-node. The `workspace:` form is tested in swap-in-workspace.test.ts.
+// kms-keyring-node, and the fixture's app.mts (also as app.cts) must compile against our types.
+// The `workspace:` form is tested in swap-in-workspace.test.ts.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
