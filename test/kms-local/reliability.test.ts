@@ -1,8 +1,12 @@
 // Reliability under concurrency: 8 clients, each sending a mix of requests at once (with and without
-// Recipient), all on loopback; zero errors, and every answer checked. CI runs 100 requests per client;
+// Recipient), all on loopback, to a kms-local that persists to a data directory; zero errors, every answer
+// checked, and after a restart on the same directory every key created is there. CI runs 100 requests per client;
 // the issue's full 8 x 2,000 runs with
 //   KMS_LOCAL_RELIABILITY_REQUESTS=2000 npx jest test/kms-local/reliability.test.ts
 import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, GenerateRandomCommand,
   ListKeysCommand, ReEncryptCommand, SignCommand, VerifyCommand,
@@ -13,9 +17,11 @@ import { officialClient, startKmsLocal } from "./helpers";
 const CLIENTS = 8;
 const REQUESTS = Number(process.env.KMS_LOCAL_RELIABILITY_REQUESTS ?? 100);
 
-test(`${CLIENTS} concurrent clients x ${REQUESTS} mixed requests: zero errors, every answer right`, async () => {
+test(`${CLIENTS} concurrent clients x ${REQUESTS} mixed requests to a persisting kms-local: zero errors, every answer right, every key kept`, async () => {
   const ca = createSimulatorCa();
-  const kms = await startKmsLocal({ trustedRoots: [ca.certificate] });
+  const dataDir = mkdtempSync(join(tmpdir(), "kms-local-reliability-"));
+  const kms = await startKmsLocal({ trustedRoots: [ca.certificate], dataDir });
+  const created: string[] = [];
   try {
     const symmetric = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
     const other = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
@@ -77,7 +83,7 @@ test(`${CLIENTS} concurrent clients x ${REQUESTS} mixed requests: zero errors, e
           break;
         }
         case 9:
-          await client.send(new CreateKeyCommand({ Description: `c${c}-${i}` }));
+          created.push((await client.send(new CreateKeyCommand({ Description: `c${c}-${i}` }))).KeyMetadata!.KeyId!);
           break;
       }
     };
@@ -100,5 +106,22 @@ test(`${CLIENTS} concurrent clients x ${REQUESTS} mixed requests: zero errors, e
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(CLIENTS * REQUESTS);
   } finally {
     await kms.close();
+  }
+  try {
+    const again = await startKmsLocal({ trustedRoots: [ca.certificate], dataDir });
+    try {
+      const ids = new Set<string>();
+      let marker: string | undefined;
+      do {
+        const page = await again.client.send(new ListKeysCommand({ Limit: 1000, Marker: marker }));
+        for (const k of page.Keys!) ids.add(k.KeyId!);
+        marker = page.Truncated ? page.NextMarker : undefined;
+      } while (marker);
+      expect(created.filter((id) => !ids.has(id))).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
