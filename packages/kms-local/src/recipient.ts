@@ -38,6 +38,17 @@ interface CacheEntry {
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
+/**
+ * Reads the Recipient member of an operation's input (with the other members, before any key is looked
+ * up): the attestation document's bytes, or undefined when there is no Recipient.
+ */
+export function readRecipient(input: Input): Buffer | undefined {
+  const r = input.structure("Recipient");
+  if (!r) return undefined;
+  r.enumOf("KeyEncryptionAlgorithm", ["RSAES_OAEP_SHA_256"] as const);
+  return r.blob("AttestationDocument", { required: true, min: 1, max: 262144 });
+}
+
 export class RecipientVerifier {
   private readonly cache = new Map<string, CacheEntry>();
 
@@ -47,13 +58,9 @@ export class RecipientVerifier {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Reads and checks the Recipient member of an operation's input, if present. */
-  async fromInput(input: Input): Promise<Recipient | undefined> {
-    const r = input.structure("Recipient");
-    if (!r) return undefined;
-    r.enumOf("KeyEncryptionAlgorithm", ["RSAES_OAEP_SHA_256"] as const);
-    const document = r.blob("AttestationDocument", { required: true, min: 1, max: 262144 });
-    return this.check(document);
+  /** Verifies a document read by readRecipient (undefined when the request had no Recipient). */
+  async verified(document: Buffer | undefined): Promise<Recipient | undefined> {
+    return document === undefined ? undefined : this.check(document);
   }
 
   async check(document: Uint8Array): Promise<Recipient> {

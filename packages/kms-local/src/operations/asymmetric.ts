@@ -9,6 +9,7 @@ import {
 import type { Input } from "../input.js";
 import { encryptionAlgorithmsFor, SIGNING_ALGORITHMS, SPEC_INFO, type SigningAlgorithm } from "../key-specs.js";
 import { b64, type Caller, type Kms } from "../kms.js";
+import { readRecipient } from "../recipient.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
@@ -130,7 +131,7 @@ export const DeriveSharedSecret: Operation = async (kms, input, caller) => {
   const resolve = asymmetricKey(kms, input, "DeriveSharedSecret", "KEY_AGREEMENT");
   input.enumOf("KeyAgreementAlgorithm", ["ECDH"] as const, { required: true });
   const peerDer = input.blob("PublicKey", { required: true, min: 1, max: 8192 });
-  const hasRecipient = input.structure("Recipient") !== undefined;
+  const document = readRecipient(input);
   const key = resolve();
   let peer: KeyObject;
   try {
@@ -142,7 +143,7 @@ export const DeriveSharedSecret: Operation = async (kms, input, caller) => {
   if (peer.asymmetricKeyType !== "ec" || peer.asymmetricKeyDetails?.namedCurve !== ours) {
     throw new ValidationException(`PublicKey must be an elliptic-curve key on the same curve as the KMS key (${key.record.keySpec}).`);
   }
-  const recipient = hasRecipient ? await kms.recipients.fromInput(input) : undefined;
+  const recipient = await kms.recipients.verified(document);
   kms.authorize(key, "DeriveSharedSecret", caller, kms.conditionContext(caller, { recipient }));
   kms.dryRun(input);
   const secret = diffieHellman({ privateKey: key.privateKey, publicKey: peer });

@@ -7,7 +7,7 @@ import { InvalidKeyUsageException, UnsupportedOperationException, ValidationExce
 import type { Input } from "../input.js";
 import { DATA_KEY_PAIR_SPECS, generateMaterial, MODEL_DATA_KEY_PAIR_SPECS, type DataKeyPairSpec } from "../key-specs.js";
 import { b64, type Caller, type Kms } from "../kms.js";
-import type { Recipient } from "../recipient.js";
+import { readRecipient, type Recipient } from "../recipient.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
@@ -16,6 +16,7 @@ async function wrappingKey(kms: Kms, input: Input, caller: Caller, action: strin
   const keyId = input.string("KeyId", { ...keyIdRule, required: true });
   const context = input.stringMap("EncryptionContext");
   grantTokens(input);
+  const document = withRecipient ? readRecipient(input) : undefined;
   return {
     context,
     /** Call once every other member has been read: resolves and checks the key, verifies any Recipient. */
@@ -25,7 +26,7 @@ async function wrappingKey(kms: Kms, input: Input, caller: Caller, action: strin
       if (key.record.keySpec !== "SYMMETRIC_DEFAULT" || key.record.keyUsage !== "ENCRYPT_DECRYPT") {
         throw new InvalidKeyUsageException(`${kms.keyArn(key.record.keyId)} key usage is ${key.record.keyUsage} (${key.record.keySpec}) which is not valid for ${action}.`);
       }
-      const recipient = withRecipient ? await kms.recipients.fromInput(input) : undefined;
+      const recipient = await kms.recipients.verified(document);
       kms.authorize(key, action, caller, kms.conditionContext(caller, { encryptionContext: context, recipient }));
       kms.dryRun(input);
       return { key, recipient };
@@ -98,7 +99,7 @@ export const GenerateRandom: Operation = async (kms, input) => {
     throw new UnsupportedOperationException("Custom key stores are not supported by kms-local.");
   }
   // No KMS key is involved, so no key policy applies; the attestation document is still verified.
-  const recipient = await kms.recipients.fromInput(input);
+  const recipient = await kms.recipients.verified(readRecipient(input));
   const random = randomBytes(length);
   return recipient
     ? { CiphertextForRecipient: b64(encryptForRecipient(random, recipient.publicKey, recipient.spki)) }

@@ -9,6 +9,7 @@ import {
 import type { Input } from "../input.js";
 import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm } from "../key-specs.js";
 import { b64, type Kms } from "../kms.js";
+import { readRecipient } from "../recipient.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
@@ -105,11 +106,11 @@ export const Decrypt: Operation = async (kms, input, caller) => {
   grantTokens(input);
   const keyId = input.string("KeyId", keyIdRule);
   const requested = input.enumOf("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
-  const recipientInput = input.structure("Recipient");
+  const document = readRecipient(input);
   const key = decryptionKey(kms, blob, keyId, requested);
   kms.requireEnabled(key);
   const algorithm = encryptionAlgorithm(kms, key, requested, context, "Decrypt");
-  const recipient = recipientInput && (await kms.recipients.fromInput(input));
+  const recipient = await kms.recipients.verified(document);
   kms.authorize(key, "Decrypt", caller, kms.conditionContext(caller, { encryptionContext: context, recipient }));
   kms.dryRun(input);
   const plaintext = decryptUnder(key, algorithm, blob, context);
