@@ -103,6 +103,7 @@ function parseAndCompare(doc, want) {
   assert(typeof nsm.parseAttestation === "function", "the package exports no parseAttestation");
   const parsed = nsm.parseAttestation(doc);
   assert(parsed && typeof parsed === "object", `parseAttestation returned ${describe(parsed)}`);
+  equal(parsed.alg, -1, "alg on the parsed document");
   equal(field(parsed, "moduleId", "module_id"), expect.moduleId, "module_id");
   equal(raw.get("module_id"), expect.moduleId, "raw module_id");
   equal(field(parsed, "digest", "digest"), "SHA384", "digest");
@@ -241,6 +242,11 @@ async function main() {
       return `${doc.length}-byte document`;
     });
   }
+
+  await check("verifyAttestation refuses QEMU's unsigned document with UnsupportedAlgorithmError", async () => {
+    const doc = await client.attestation({ nonce: randomBytes(16) });
+    await rejects(() => nsm.verifyAttestation(doc, { at: "document" }), nsm.UnsupportedAlgorithmError, "verifyAttestation");
+  });
 
   await check("Oversize requests: InputTooLarge before the ioctl, and the device still answers", async () => {
     await rejects(() => transport.request(new Uint8Array(4097)), nsm.NsmInputTooLargeError, "a 4097-byte raw request");
