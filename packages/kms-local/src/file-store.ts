@@ -76,6 +76,44 @@ async function removeDurably(dir: string, name: string) {
   await fsyncPath(dir, fsc.O_RDONLY);
 }
 
+/**
+ * Takes the data directory for this process: <dir>/kms-local.lock holds the owner's pid. Two kms-local
+ * processes writing one directory would each hold a different picture of it in memory and overwrite each
+ * other; a lock left by a process that no longer runs (kill -9) is taken over.
+ */
+async function lockDirectory(dataDir: string): Promise<string> {
+  const lock = join(dataDir, "kms-local.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await fs.open(lock, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
+      try {
+        await fh.writeFile(String(process.pid));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return lock;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new KmsLocalConfigError(`cannot lock data directory ${dataDir}`, { cause: e });
+    }
+    const owner = Number((await fs.readFile(lock, "utf8").catch(() => "")).trim());
+    let alive = false;
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid) {
+      try {
+        process.kill(owner, 0);
+        alive = true;
+      } catch (e) {
+        alive = (e as NodeJS.ErrnoException).code === "EPERM";
+      }
+    }
+    if (alive || owner === process.pid) {
+      throw new KmsLocalConfigError(`data directory ${dataDir} is in use by another kms-local (pid ${owner})`);
+    }
+    await fs.rm(lock, { force: true }); // its owner is gone
+  }
+  throw new KmsLocalConfigError(`cannot lock data directory ${dataDir}`);
+}
+
 /** Reads the master key file, creating it (exclusively, mode 0600, durably) if it does not exist. */
 export async function loadOrCreateMasterKey(path: string): Promise<Buffer> {
   try {
@@ -107,6 +145,7 @@ export class FileStore implements Persistence {
   private constructor(
     private readonly dataDir: string,
     private readonly masterKey: Buffer,
+    private readonly lockFile: string,
   ) {
     this.keysDir = join(dataDir, "keys");
     this.aliasesDir = join(dataDir, "aliases");
@@ -119,7 +158,13 @@ export class FileStore implements Persistence {
     } catch (e) {
       throw new KmsLocalConfigError(`cannot create data directory ${dataDir}`, { cause: e });
     }
-    return new FileStore(dataDir, await loadOrCreateMasterKey(masterKeyFile));
+    const lock = await lockDirectory(dataDir);
+    try {
+      return new FileStore(dataDir, await loadOrCreateMasterKey(masterKeyFile), lock);
+    } catch (e) {
+      await fs.rm(lock, { force: true });
+      throw e;
+    }
   }
 
   /** Runs writes to one file one after another; a failed write does not block the next. */
@@ -207,6 +252,7 @@ export class FileStore implements Persistence {
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()]);
+    await fs.rm(this.lockFile, { force: true });
   }
 
   get directory() {

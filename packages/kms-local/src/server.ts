@@ -65,22 +65,29 @@ export class KmsLocal {
     const region = options.region ?? DEFAULT_REGION;
     const account = options.account ?? DEFAULT_ACCOUNT;
     const persistence = options.dataDir ? await FileStore.open(options.dataDir, options.masterKeyFile) : null;
-    const store = await Store.open(persistence);
-    const verify = options.verifyAttestation ?? nsmAttestationVerifier(options.trustedRoots ?? [], options.trustAwsRoot ?? true);
-    const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
-    const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
-    const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
-    const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log);
-    server.on("request", (req, res) => void local.handle(req, res));
-    server.on("clientError", (_err, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
+    let store: Store | undefined;
+    try {
+      store = await Store.open(persistence);
+      const verify = options.verifyAttestation ?? nsmAttestationVerifier(options.trustedRoots ?? [], options.trustAwsRoot ?? true);
+      const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
+      const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
+      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
+      const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log);
+      server.on("request", (req, res) => void local.handle(req, res));
+      server.on("clientError", (_err, socket) => socket.destroy());
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+          server.off("error", reject);
+          resolve();
+        });
       });
-    });
-    return local;
+      return local;
+    } catch (e) {
+      // Give the data directory back (its lock) when starting fails, e.g. on a port in use.
+      await (store ? store.close() : persistence?.close());
+      throw e;
+    }
   }
 
   get port(): number {
