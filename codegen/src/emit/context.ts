@@ -107,7 +107,8 @@ export function buildContext(model: Model, modelPath: string): Context {
 
   return {
     model,
-    modelFile: basename(modelPath),
+    // Shown in comments of every file: keep it to characters that cannot end a comment or a line.
+    modelFile: basename(modelPath).replace(/[^\w.@+-]/g, "_"),
     service,
     client: service.sdkId,
     packageName: PACKAGE_NAME,

@@ -36,6 +36,9 @@ export function emitEndpoint(ctx: Context): [string, string][] {
   if (!bdd && !ruleSet) throw new UnsupportedModelError(ctx.service.id, "has no endpoint rules");
   const params = (bdd ?? ruleSet)!.parameters;
   for (const [name, p] of Object.entries(params)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UnsupportedModelError(ctx.service.id, `endpoint parameter name ${JSON.stringify(name)} is not an identifier`);
+    }
     if (!p.builtIn || !BUILT_INS[p.builtIn]) {
       throw new UnsupportedModelError(ctx.service.id, `endpoint parameter ${name} (${p.builtIn ?? "client context"}) is not supported`);
     }

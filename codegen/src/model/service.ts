@@ -24,6 +24,10 @@ export function serviceOf(model: Model): ServiceInfo {
   const api = traits["aws.api#service"] as { sdkId?: string } | undefined;
   const sigv4 = traits["aws.auth#sigv4"] as { name?: string } | undefined;
   if (!api?.sdkId) throw new UnsupportedModelError(id, "has no aws.api#service sdkId");
+  // The sdkId names classes and files (KMSClient, KMSServiceException.ts): it must make a plain identifier.
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(api.sdkId.replace(/\s+/g, ""))) {
+    throw new ModelValidationError(id, `aws.api#service sdkId ${JSON.stringify(api.sdkId)} cannot name a client`);
+  }
   if (!sigv4?.name) throw new UnsupportedModelError(id, "has no aws.auth#sigv4 signing name");
   if (!("aws.protocols#awsJson1_1" in traits)) {
     throw new UnsupportedModelError(id, "only the aws.protocols#awsJson1_1 protocol is supported");
