@@ -106,6 +106,9 @@ ${entries.map(([name, p]) => `  ${name}?: ${p.type.toLowerCase() === "boolean" ?
 }
 
 function bddFile(ctx: Context, bdd: { conditions: unknown[]; results: any[]; root: number; nodeCount: number; nodes: string }): string {
+  if (!Number.isInteger(bdd.root) || !Number.isInteger(bdd.nodeCount) || typeof bdd.nodes !== "string") {
+    throw new UnsupportedModelError(ctx.service.id, "endpointBdd needs an integer root and nodeCount and base64 nodes");
+  }
   const bytes = Buffer.from(bdd.nodes, "base64");
   if (bytes.length !== bdd.nodeCount * 12) {
     throw new UnsupportedModelError(ctx.service.id, `endpointBdd has ${bytes.length} node bytes, expected ${bdd.nodeCount * 12}`);

@@ -213,7 +213,7 @@ function errorTraits(s: Shape): string {
   const t = s.traits ?? {};
   const parts: string[] = [];
   const q = t["aws.protocols#awsQueryError"] as { code: string; httpResponseCode: number } | undefined;
-  if (q) parts.push(`awsQueryError: [${quote(q.code)}, ${q.httpResponseCode}]`);
+  if (q) parts.push(`awsQueryError: [${quote(String(q.code))}, ${Number(q.httpResponseCode) || 400}]`);
   parts.push(`error: ${quote(String(t["smithy.api#error"]))}`);
   if (typeof t["smithy.api#httpError"] === "number") parts.push(`httpError: ${t["smithy.api#httpError"]}`);
   return `{ ${parts.join(", ")} }`;
