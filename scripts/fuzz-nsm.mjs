@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Long fuzz run of the nsm package's parsers: the same seeded mutation suites as `pnpm test`
-// (attestation documents, CMS blobs, BER against asn1js, simulated documents), with many more cases.
+// (attestation documents, CMS blobs, BER against asn1js, certificates, simulated and QEMU-shaped
+// documents), with many more cases.
 //   node scripts/fuzz-nsm.mjs [cases per suite, default 50000] [first seed, default random] [rounds, default 1]
 // Each round uses the next seed; a failure prints the seed and case number to replay it with
 //   FUZZ_SEED=<seed> FUZZ_CASES=<cases> npx jest <file>
@@ -22,6 +23,8 @@ const suites = [
   "packages/nsm/test/attestation/simulated-documents.test.ts",
   "packages/nsm/test/cms/fuzz.test.ts",
   "packages/nsm/test/cms/ber.test.ts",
+  "packages/nsm/test/attestation/certificate-asn1.test.ts",
+  "packages/nsm/test/attestation/qemu-documents.test.ts",
 ];
 const jest = join(root, "node_modules/jest/bin/jest.js");
 for (let r = 0; r < rounds; r++) {
