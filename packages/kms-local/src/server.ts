@@ -70,6 +70,7 @@ export class KmsLocal {
       store = await Store.open(persistence);
       const verify = options.verifyAttestation ?? nsmAttestationVerifier(options.trustedRoots ?? [], options.trustAwsRoot ?? true);
       const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
+      kms.keyIds(); // drops keys whose scheduled deletion date passed while kms-local was not running
       const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
       const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
       const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log);
