@@ -1,6 +1,7 @@
 // Outside input that is wrong in every way we could think of gets a KMS-style 4xx with a typed error,
 // never a crash, a hang or a 500. Bodies are signed properly (by the official SDK, with the body swapped
 // before signing) so that each case reaches the part of kms-local it is aimed at.
+import { connect, type Socket } from "node:net";
 import { CreateKeyCommand, ListKeysCommand, KMSClient } from "official-client-kms";
 import { officialClient, rawRequest, signedBy, startKmsLocal } from "./helpers";
 
@@ -89,6 +90,23 @@ test("requests that are not AWS JSON at all", async () => {
   const signed = await signedBy(kms.local.endpoint, new ListKeysCommand({}));
   const wrongType = await rawRequest(kms.local.endpoint, { headers: { ...signed.headers, "content-type": "text/plain" }, body: signed.body });
   expect(wrongType.json?.__type).toBe("SerializationException");
+});
+
+test("clients that stall mid-headers or mid-body hold up nobody else", async () => {
+  const url = new URL(kms.local.endpoint);
+  const stalled = await Promise.all([
+    "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar",
+    'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nContent-Type: application/x-amz-json-1.1\r\n\r\n{"Key',
+  ].map((text) => new Promise<Socket>((resolve) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.write(text, () => resolve(socket)));
+    socket.on("error", () => undefined);
+  })));
+  try {
+    const keys = await kms.client.send(new ListKeysCommand({}));
+    expect(keys.Keys!.length).toBeGreaterThan(0);
+  } finally {
+    for (const socket of stalled) socket.destroy();
+  }
 });
 
 test("kms-local is still serving after all of the above", async () => {
