@@ -39,12 +39,13 @@ free_mb() { df -Pm "$1" | awk 'NR==2 {print $4}'; }
 # directory, so the machine's own apt sources are left alone.
 APT_DIR=$CACHE/apt
 mkdir -p "$APT_DIR"/{lists/partial,archives/partial,cache,etc/sources.list.d,etc/preferences.d,dl}
-cat >"$APT_DIR/etc/sources.list" <<'EOF'
-deb http://deb.debian.org/debian bookworm main
-deb http://deb.debian.org/debian bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
-deb http://deb.debian.org/debian bookworm-backports main
-deb-src http://deb.debian.org/debian bookworm-backports main
+MIRROR=${NSM_DEVICE_TEST_MIRROR:-http://deb.debian.org}
+cat >"$APT_DIR/etc/sources.list" <<EOF
+deb $MIRROR/debian bookworm main
+deb $MIRROR/debian bookworm-updates main
+deb $MIRROR/debian-security bookworm-security main
+deb $MIRROR/debian bookworm-backports main
+deb-src $MIRROR/debian bookworm-backports main
 EOF
 cat >"$APT_DIR/apt.conf" <<EOF
 Dir::Etc::SourceList "$APT_DIR/etc/sources.list";
@@ -60,8 +61,13 @@ EOF
 export APT_CONFIG=$APT_DIR/apt.conf
 export DEBIAN_FRONTEND=noninteractive
 
-# Refresh the lists when they are older than six hours; without network, carry on with what is cached.
+# Refresh the lists when they are older than six hours (or the mirror changed); without network, carry on
+# with what is cached.
 APT_OK=1
+if [ "$(cat "$APT_DIR/mirror" 2>/dev/null)" != "$MIRROR" ]; then
+  rm -rf "$APT_DIR/lists" && mkdir -p "$APT_DIR/lists/partial"
+  echo "$MIRROR" >"$APT_DIR/mirror"
+fi
 if [ -z "$(find "$APT_DIR/lists" -maxdepth 1 -name '*backports*Sources*' -mmin -360 2>/dev/null)" ]; then
   log "apt-get update (private lists in $APT_DIR)"
   if ! apt-get -q update >"$APT_DIR/update.log" 2>&1 || grep -q '^[EW]: Failed to fetch' "$APT_DIR/update.log"; then
@@ -82,7 +88,7 @@ if [ -n "$need_tools" ]; then
 fi
 
 # newest cached entry matching a glob, or nothing
-newest() { ls -1d $1 2>/dev/null | sort -V | tail -n 1; }
+newest() { ls -1d $1 2>/dev/null | sort -V | tail -n 1 || true; }
 
 # ---------------------------------------------------------------------------------------------------------
 # QEMU. The devices config and flags below are what the cache key hashes.

@@ -7,7 +7,8 @@
 // Options: --report <file>  also write {passed, failed, skipped, skipReason?} as JSON (for .ci/run)
 //          --keep           keep the work directory (initramfs, console and result logs)
 // Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot, default 180), NSM_DEVICE_TEST_PREPARE_TIMEOUT
-// (seconds for fetching and building, default 2400), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS.
+// (seconds for fetching and building, default 2400), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS,
+// NSM_DEVICE_TEST_MIRROR (Debian mirror, default http://deb.debian.org).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
