@@ -19,7 +19,6 @@ else
   CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/nitro-enclaves-sdk
 fi
 JOBS=${NSM_DEVICE_TEST_JOBS:-2}
-HERE=$(cd "$(dirname "$0")" && pwd)
 
 log() { echo "[device-test] $*" >&2; }
 skip() { echo "SKIP=$*"; exit 77; }
