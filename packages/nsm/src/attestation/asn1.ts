@@ -75,18 +75,16 @@ function checkElement(node: Asn1Node, depth: number): void {
   const header = idBlock.blockLength + lenBlock.blockLength;
   if (!lenBlock.isIndefiniteForm && node.blockLength !== header + lenBlock.length) throw new Asn1ShapeError("BER element length does not match its contents");
   if (!idBlock.isConstructed) return;
+  // asn1js ends an indefinite element at any universal tag 0, whatever follows: it must be 00 00.
+  if (lenBlock.isIndefiniteForm && (raw[raw.length - 2] !== 0 || raw[raw.length - 1] !== 0)) throw new Asn1ShapeError("malformed end-of-contents");
   const list = node.valueBlock.value;
-  if (!Array.isArray(list)) return; // a constructed character string: asn1js joins it into text
+  if (!Array.isArray(list)) return; // a constructed character string, which asn1js joins into text (none is read here)
   let contents = 0;
   for (const child of list as Asn1Node[]) {
     checkElement(child, depth + 1);
     contents += child.blockLength;
   }
-  if (lenBlock.isIndefiniteForm) {
-    // asn1js ends an indefinite element at any universal 0 tag: it must be exactly 00 00.
-    const end = raw.length;
-    if (node.blockLength !== header + contents + 2 || raw[end - 2] !== 0 || raw[end - 1] !== 0) throw new Asn1ShapeError("malformed end-of-contents");
-  } else if (contents !== lenBlock.length) throw new Asn1ShapeError("BER element length does not match its contents");
+  if (contents !== (lenBlock.isIndefiniteForm ? node.blockLength - header - 2 : lenBlock.length)) throw new Asn1ShapeError("BER element length does not match its contents");
 }
 
 /** The content octets of a primitive element (a view into the input). */

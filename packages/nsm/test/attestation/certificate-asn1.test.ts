@@ -14,6 +14,7 @@ const hex = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 test.each([
   ["30800001", "an end-of-contents with a length byte"],
   ["30802000", "a constructed end-of-contents"],
+  ["2c800c01410001", "a malformed end-of-contents in a constructed UTF8String"],
   ["a0020000", "end-of-contents inside a definite length"],
   ["1000", "a primitive SEQUENCE"],
   ["1f1000", "the high tag number form for SEQUENCE's tag"],
