@@ -4,11 +4,11 @@
 //
 // Why not asn1js here (the certificates of attestation documents are read with asn1js, see
 // ../attestation/asn1.ts): asn1js.fromBER builds several objects per element, and on KMS's
-// 493-byte sample that costs 55-85 us, a sixth of the RSA-2048 decryption this exists to wrap; this
-// reader takes 2-7 us. Measured side by side (`pnpm bench nsm-cms` and the package README), the
-// asn1js walk brings decryptEnvelopedKey to about 0.78x of the node:crypto floor, this reader to
-// about 1.0x (goal >= 0.85x). asn1js stays the reference: test/cms/ber.test.ts checks on fuzzed
-// inputs that every tree this reader accepts is the tree asn1js reads.
+// 493-byte sample that costs 55-85 us, against an RSA-2048 decryption of 220-470 us; this reader
+// takes 2-7 us. Side by side (`pnpm bench nsm-cms`, figures in the package README) an asn1js walk
+// brings decryption to about 0.77x of the node:crypto floor, this reader to 0.97-1.0x (goal >= 0.85x).
+// asn1js stays the reference: test/cms/ber.test.ts checks on fuzzed inputs that every tree this
+// reader accepts is the tree asn1js reads.
 
 export class BerShapeError extends Error {}
 
