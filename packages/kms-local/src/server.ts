@@ -51,6 +51,8 @@ export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
 });
 
 const JSON_TYPE = "application/x-amz-json-1.1";
+const JSON_CONTENT = /^application\/(x-amz-)?json/;
+const TARGET = /^TrentService\.(\w+)$/;
 
 export class KmsLocal {
   private constructor(
@@ -74,7 +76,7 @@ export class KmsLocal {
       const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
       const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
       const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log);
-      server.on("request", (req, res) => void local.handle(req, res));
+      server.on("request", (req, res) => local.receive(req, res));
       server.on("clientError", (_err, socket) => socket.destroy());
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -111,8 +113,12 @@ export class KmsLocal {
     await this.kms.store.close();
   }
 
-  /** Reads the body up to the limit; null (after answering) if it is over. */
-  private readBody(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<Buffer | null> {
+  /**
+   * Reads the body up to the limit, then handles the request; a body over the limit is answered at once
+   * (and the connection closed after it). Plain listeners rather than a promise: this runs per request.
+   */
+  private receive(req: IncomingMessage, res: ServerResponse) {
+    const requestId = randomUUID();
     const limit = this.maxBodyBytes;
     const tooLarge = () => {
       res.setHeader("Connection", "close");
@@ -122,35 +128,28 @@ export class KmsLocal {
     const declared = Number(req.headers["content-length"] ?? "0");
     if (declared > limit) {
       tooLarge();
-      return Promise.resolve(null);
+      return;
     }
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      req.on("data", (chunk: Buffer) => {
-        if (done) return;
-        size += chunk.length;
-        if (size > limit) {
-          done = true;
-          tooLarge();
-          resolve(null);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      req.on("end", () => {
-        if (!done) {
-          done = true;
-          resolve(Buffer.concat(chunks, size));
-        }
-      });
-      req.on("error", () => {
-        if (!done) {
-          done = true;
-          resolve(null);
-        }
-      });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on("data", (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => {
+      if (done) return;
+      done = true;
+      void this.handle(req, res, requestId, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+    req.on("error", () => {
+      done = true;
     });
   }
 
@@ -165,32 +164,26 @@ export class KmsLocal {
     } else {
       body = JSON.stringify(result);
     }
-    res.writeHead(status, {
-      "Content-Type": JSON_TYPE,
-      "Content-Length": Buffer.byteLength(body),
-      "x-amzn-RequestId": requestId,
-    });
+    res.writeHead(status, ["Content-Type", JSON_TYPE, "Content-Length", String(Buffer.byteLength(body)), "x-amzn-RequestId", requestId]);
     res.end(body);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse) {
-    const requestId = randomUUID();
+  private async handle(req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer) {
     const started = this.log ? process.hrtime.bigint() : 0n;
     let operation = "-";
     let outcome: Record<string, unknown> | KmsError;
     try {
-      const body = await this.readBody(req, res, requestId);
-      if (body === null) return;
       const target = req.headers["x-amz-target"];
-      if (req.method !== "POST" || (req.url ?? "/").split("?")[0] !== "/") {
+      const url = req.url ?? "/";
+      if (req.method !== "POST" || (url !== "/" && url.split("?")[0] !== "/")) {
         throw new UnsupportedOperationException("kms-local answers only POST / in the AWS JSON 1.1 protocol.");
       }
       const contentType = req.headers["content-type"];
-      if (contentType !== undefined && !/^application\/(x-amz-)?json/.test(contentType)) {
+      if (contentType !== undefined && !JSON_CONTENT.test(contentType)) {
         throw new SerializationException(`Unsupported Content-Type '${contentType}': use ${JSON_TYPE}.`);
       }
-      const caller = await this.signatures.verify({ method: req.method, url: req.url ?? "/", headers: req.headers, body });
-      const m = typeof target === "string" ? /^TrentService\.(\w+)$/.exec(target) : null;
+      const caller = await this.signatures.verify({ method: req.method, url, headers: req.headers, body });
+      const m = typeof target === "string" ? TARGET.exec(target) : null;
       operation = m?.[1] ?? String(target ?? "-");
       const run = m ? OPERATIONS[m[1]] : undefined;
       if (!run) throw new UnsupportedOperationException(`Operation ${operation} is not supported by kms-local.`);

@@ -28,32 +28,44 @@ const oneShot = (nodeCrypto as { hash?: (alg: string, data: Buffer, enc: "buffer
 const sha256 = (data: Buffer): Buffer => (oneShot ? oneShot("sha256", data, "buffer") : createHash("sha256").update(data).digest());
 
 /**
- * SHA-256 and HMAC-SHA-256 from node:crypto, in the Checksum shape the smithy signer expects. Plain
- * hashes collect their input and use node's one-shot hash (cheaper than a Hash object per use).
+ * HMACs whose key is a credential's secret text come out the same on every request: smithy hashes the
+ * credential (secret, access key id) for its signing-key cache key on every call, and derives the key
+ * from "AWS4" + secret and the date once a day. They are kept here (a few per credential and day), so a
+ * request costs only the HMACs that involve its own content.
+ */
+const secretHmacs = new Map<string, Uint8Array>();
+const SECRET_HMACS_MAX = 256;
+
+/**
+ * SHA-256 and HMAC-SHA-256 from node:crypto, in the Checksum shape the smithy signer expects. Input is
+ * collected and hashed in one go (node's one-shot hash for plain hashes, cheaper than a Hash object).
  */
 class NodeSha256 {
-  private hmac;
   private parts: Buffer[] = [];
-  constructor(private readonly secret?: Data) {
-    this.hmac = secret ? createHmac("sha256", bytes(secret)) : undefined;
-  }
+  constructor(private readonly secret?: Data) {}
   update(data: Data) {
-    if (this.hmac) this.hmac.update(bytes(data));
-    else this.parts.push(bytes(data));
+    this.parts.push(bytes(data));
   }
-  async digest(): Promise<Uint8Array> {
-    if (this.hmac) return new Uint8Array(this.hmac.digest());
+  digest(): Promise<Uint8Array> {
     const input = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-    return new Uint8Array(sha256(input));
+    const secret = this.secret;
+    if (secret === undefined) return Promise.resolve(sha256(input));
+    if (typeof secret !== "string") return Promise.resolve(createHmac("sha256", bytes(secret)).update(input).digest());
+    const memo = `${secret.length}:${secret}${input.toString("latin1")}`;
+    let mac = secretHmacs.get(memo);
+    if (!mac) {
+      mac = createHmac("sha256", secret).update(input).digest();
+      if (secretHmacs.size >= SECRET_HMACS_MAX) secretHmacs.delete(secretHmacs.keys().next().value!);
+      secretHmacs.set(memo, mac);
+    }
+    return Promise.resolve(mac);
   }
   reset() {
-    this.hmac = this.secret ? createHmac("sha256", bytes(this.secret)) : undefined;
     this.parts = [];
   }
 }
 
 const SKEW_MS = 5 * 60 * 1000;
-const AUTH = /^AWS4-HMAC-SHA256 (.*)$/;
 const amzDate = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
 
 function parseAmzDate(v: string): Date | null {
@@ -73,8 +85,37 @@ interface SignedRequest {
 
 type RequestSigner = { sign(request: object, options: object): Promise<{ headers: Record<string, string> }> };
 
+interface Signer {
+  credential: Credential;
+  signer: RequestSigner;
+  /** The caller a verified request of this credential is (one object, made once). */
+  caller: Caller;
+}
+
+/** The three Authorization parameters, or the names of those that are missing. */
+function authorizationParts(params: string): { credential?: string; signedHeaders?: string; signature?: string } {
+  const out: { credential?: string; signedHeaders?: string; signature?: string } = {};
+  for (const part of params.split(SEPARATOR)) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (name === "Credential") out.credential = value;
+    else if (name === "SignedHeaders") out.signedHeaders = value;
+    else if (name === "Signature") out.signature = value;
+  }
+  return out;
+}
+const SEPARATOR = /,\s*/;
+const SIGNATURE_IN_HEADER = /Signature=([0-9a-f]{64})$/;
+const ACCOUNT_OF_PRINCIPAL = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
+const MISMATCH =
+  "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
 export class SigV4Verifier {
-  private readonly signers = new Map<string, { credential: Credential; signer: RequestSigner }>();
+  private readonly signers = new Map<string, Signer>();
+  /** signableHeaders / unsignableHeaders sets for each SignedHeaders list seen (clients send one or two). */
+  private readonly headerSets = new Map<string, { names: string[]; signable: Set<string>; unsignable: Set<string> | undefined }>();
 
   constructor(
     credentials: Credential[],
@@ -89,8 +130,23 @@ export class SigV4Verifier {
         sha256: NodeSha256,
         applyChecksum: false,
       }) as unknown as RequestSigner;
-      this.signers.set(credential.accessKeyId, { credential, signer });
+      const account = ACCOUNT_OF_PRINCIPAL.exec(credential.principalArn)?.[1] ?? "";
+      const caller = Object.freeze({ accessKeyId: credential.accessKeyId, principalArn: credential.principalArn, account });
+      this.signers.set(credential.accessKeyId, { credential, signer, caller });
     }
+  }
+
+  private headerSet(signedHeaders: string) {
+    let set = this.headerSets.get(signedHeaders);
+    if (!set) {
+      const names = signedHeaders.split(";");
+      // The body's hash goes to the signer as a header so that it does not hash again; unless the client
+      // signed that header, it stays out of the canonical headers.
+      set = { names, signable: new Set(names), unsignable: names.includes("x-amz-content-sha256") ? undefined : new Set(["x-amz-content-sha256"]) };
+      if (this.headerSets.size >= 64) this.headerSets.clear(); // a client inventing lists cannot grow it
+      this.headerSets.set(signedHeaders, set);
+    }
+    return set;
   }
 
   /** Returns the caller, or throws the KMS error for the request's authentication failure. */
@@ -99,20 +155,17 @@ export class SigV4Verifier {
     if (typeof authorization !== "string" || authorization.length === 0) {
       throw new MissingAuthenticationTokenException("Missing Authentication Token");
     }
-    const m = AUTH.exec(authorization);
-    if (!m) throw new IncompleteSignatureException(`Unsupported AWS 'algorithm' or malformed Authorization header: '${authorization.split(" ")[0]}'`);
-    const parts = new Map<string, string>();
-    for (const part of m[1].split(/,\s*/)) {
-      const eq = part.indexOf("=");
-      if (eq > 0) parts.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (!authorization.startsWith("AWS4-HMAC-SHA256 ")) {
+      throw new IncompleteSignatureException(`Unsupported AWS 'algorithm' or malformed Authorization header: '${authorization.split(" ")[0]}'`);
     }
-    const missing = ["Credential", "SignedHeaders", "Signature"].filter((k) => !parts.get(k));
-    if (missing.length) {
-      throw new IncompleteSignatureException(missing.map((k) => `Authorization header requires '${k}' parameter.`).join(" ") + ` Authorization=${authorization}`);
+    const { credential, signedHeaders, signature } = authorizationParts(authorization.slice(17));
+    if (!credential || !signedHeaders || !signature) {
+      const missing = [["Credential", credential], ["SignedHeaders", signedHeaders], ["Signature", signature]].filter(([, v]) => !v);
+      throw new IncompleteSignatureException(missing.map(([k]) => `Authorization header requires '${k}' parameter.`).join(" ") + ` Authorization=${authorization}`);
     }
-    const scope = parts.get("Credential")!.split("/");
+    const scope = credential.split("/");
     if (scope.length !== 5 || scope[4] !== "aws4_request") {
-      throw new IncompleteSignatureException(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${parts.get("Credential")}'`);
+      throw new IncompleteSignatureException(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
     }
     const [accessKeyId, scopeDate, scopeRegion, scopeService] = scope;
     const entry = this.signers.get(accessKeyId);
@@ -150,12 +203,10 @@ export class SigV4Verifier {
       throw new InvalidSignatureException("The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
 
-    const signedHeaders = parts.get("SignedHeaders")!.split(";");
-    if (!signedHeaders.includes("host")) throw new InvalidSignatureException("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
-    // The body's hash goes to the signer as a header so that it does not hash again; unless the client
-    // signed that header, it stays out of the canonical headers (see unsignableHeaders below).
+    const { names, signable, unsignable } = this.headerSet(signedHeaders);
+    if (!signable.has("host")) throw new InvalidSignatureException("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
     const headers: Record<string, string> = { "x-amz-content-sha256": bodyHash };
-    for (const name of signedHeaders) {
+    for (const name of names) {
       const v = req.headers[name];
       if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(",") : v;
     }
@@ -170,20 +221,12 @@ export class SigV4Verifier {
     }
     const expected = await entry.signer.sign(
       { method: req.method, protocol: "http:", hostname: String(headers.host ?? ""), path, query, headers, body: req.body },
-      {
-        signingDate,
-        signableHeaders: new Set(signedHeaders),
-        unsignableHeaders: signedHeaders.includes("x-amz-content-sha256") ? undefined : new Set(["x-amz-content-sha256"]),
-      },
+      { signingDate, signableHeaders: signable, unsignableHeaders: unsignable },
     );
-    const want = /Signature=([0-9a-f]{64})$/.exec(expected.headers.authorization ?? "")?.[1];
-    const got = parts.get("Signature")!;
-    if (!want || got.length !== want.length || !timingSafeEqual(Buffer.from(got), Buffer.from(want))) {
-      throw new InvalidSignatureException(
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-      );
+    const want = SIGNATURE_IN_HEADER.exec(expected.headers.authorization ?? "")?.[1];
+    if (!want || signature.length !== want.length || !timingSafeEqual(Buffer.from(signature, "latin1"), Buffer.from(want, "latin1"))) {
+      throw new InvalidSignatureException(MISMATCH);
     }
-    const account = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(entry.credential.principalArn)?.[1] ?? "";
-    return { accessKeyId, principalArn: entry.credential.principalArn, account };
+    return entry.caller;
   }
 }
