@@ -4,7 +4,8 @@
 // Everything before the IV, and the encryption context, is authenticated data: a blob cannot be moved to
 // another key (the key id is bound, and another key's material would not open it anyway), and the wrong
 // encryption context fails to decrypt.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { fillRandom } from "./random.js";
 
 const MAGIC = Buffer.from([0x4b, 0x4c, 0x01]);
 const IV_LEN = 12;
@@ -25,14 +26,27 @@ export function canonicalContext(context: Record<string, string> | undefined): B
   return Buffer.concat(parts);
 }
 
+/** The authenticated data of a blob: its header and the encryption context (if any). */
+function aad(header: Buffer, context: Record<string, string> | undefined): Buffer {
+  return context && Object.keys(context).length > 0 ? Buffer.concat([header, canonicalContext(context)]) : header;
+}
+
 export function sealBlob(keyId: string, material: Buffer, plaintext: Uint8Array, context?: Record<string, string>): Buffer {
-  const id = Buffer.from(keyId, "ascii");
-  const header = Buffer.concat([MAGIC, Buffer.from([id.length]), id]);
-  const iv = randomBytes(IV_LEN);
+  // One buffer, written in place: header | IV | ciphertext | tag.
+  const headerLen = MAGIC.length + 1 + keyId.length;
+  const out = Buffer.allocUnsafe(headerLen + IV_LEN + plaintext.length + TAG_LEN);
+  MAGIC.copy(out, 0);
+  out[MAGIC.length] = keyId.length;
+  out.write(keyId, MAGIC.length + 1, "ascii");
+  const iv = out.subarray(headerLen, headerLen + IV_LEN);
+  fillRandom(iv);
   const c = createCipheriv("aes-256-gcm", material, iv);
-  c.setAAD(Buffer.concat([header, canonicalContext(context)]));
-  const body = Buffer.concat([c.update(plaintext), c.final()]);
-  return Buffer.concat([header, iv, body, c.getAuthTag()]);
+  c.setAAD(aad(out.subarray(0, headerLen), context));
+  let at = headerLen + IV_LEN;
+  at += c.update(plaintext).copy(out, at);
+  at += c.final().copy(out, at);
+  c.getAuthTag().copy(out, at);
+  return out;
 }
 
 /** The key id a blob names, or null if the bytes are not a kms-local symmetric ciphertext. */
@@ -50,7 +64,7 @@ export function openBlob(blob: Buffer, material: Buffer, context?: Record<string
   const headerLen = MAGIC.length + 1 + keyId.length;
   try {
     const d = createDecipheriv("aes-256-gcm", material, blob.subarray(headerLen, headerLen + IV_LEN));
-    d.setAAD(Buffer.concat([blob.subarray(0, headerLen), canonicalContext(context)]));
+    d.setAAD(aad(blob.subarray(0, headerLen), context));
     d.setAuthTag(blob.subarray(blob.length - TAG_LEN));
     return Buffer.concat([d.update(blob.subarray(headerLen + IV_LEN, blob.length - TAG_LEN)), d.final()]);
   } catch {

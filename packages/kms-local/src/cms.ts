@@ -6,7 +6,8 @@
 // pSourceFunc); id-data content under AES-256-CBC with a 16-byte IV and PKCS#7 padding, the ciphertext in
 // a constructed indefinite [0] holding one OCTET STRING. The fixed parts are written as bytes: they never
 // vary, and writing them directly is both clearer and faster than building an ASN.1 object tree.
-import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, type KeyObject } from "node:crypto";
+import { constants, createCipheriv, createHash, publicEncrypt, type KeyObject } from "node:crypto";
+import { random } from "./random.js";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 
@@ -41,8 +42,8 @@ export const subjectKeyIdentifier = (spkiDer: Uint8Array) => createHash("sha256"
  * `spkiDer` encodes (the caller has parsed it once).
  */
 export function encryptForRecipient(plaintext: Uint8Array, publicKey: KeyObject, spkiDer: Uint8Array): Buffer {
-  const cek = randomBytes(32);
-  const iv = randomBytes(16);
+  const cek = random(32);
+  const iv = random(16);
   try {
     const cipher = createCipheriv("aes-256-cbc", cek, iv);
     const content = Buffer.concat([cipher.update(plaintext), cipher.final()]);

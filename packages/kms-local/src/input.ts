@@ -103,6 +103,14 @@ export class Input {
     return bytes;
   }
 
+  /**
+   * A blob member's base64 text, checked to be a string but not decoded: for a caller that may already
+   * know the text (and then need not decode it) and otherwise calls blob() for the same member.
+   */
+  blobText(name: string, rule: { required: true }): string {
+    return this.typed<string>(name, rule.required, "a base64-encoded string", (x) => typeof x === "string")!;
+  }
+
   integer(name: string, rule: { min?: number; max?: number; required?: boolean } = {}): number | undefined {
     const v = this.typed<number>(name, !!rule.required, "an integer", (x) => typeof x === "number" && Number.isSafeInteger(x));
     if (v === undefined) return undefined;

@@ -25,6 +25,45 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const epochSeconds = (ms: number) => ms / 1000;
 export const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
 
+/**
+ * A request's condition keys, looked up only for the keys a policy's conditions name (most policies name
+ * none): nothing is built per request unless a condition asks for it.
+ */
+class RequestConditions implements ConditionContext {
+  private contextValues?: Map<string, string[]>;
+  constructor(
+    private readonly caller: Caller,
+    private readonly encryptionContext: Record<string, string> | undefined,
+    private readonly recipient: Recipient | undefined,
+  ) {}
+
+  get(key: string): readonly string[] | undefined {
+    switch (key) {
+      case "aws:principalarn":
+        return [this.caller.principalArn];
+      case "aws:principalaccount":
+      case "kms:calleraccount":
+        return [this.caller.account];
+      case "kms:encryptioncontextkeys": {
+        const keys = this.encryptionContext ? Object.keys(this.encryptionContext) : [];
+        return keys.length ? keys : undefined;
+      }
+    }
+    if (key.startsWith("kms:encryptioncontext:")) return this.encryptionContextValues().get(key);
+    return this.recipient?.conditionValues.get(key);
+  }
+
+  /** kms:EncryptionContext:<key>, keys lower-cased as condition keys are (the last of a case-only clash wins). */
+  private encryptionContextValues(): Map<string, string[]> {
+    if (!this.contextValues) {
+      this.contextValues = new Map();
+      const context = this.encryptionContext ?? {};
+      for (const k of Object.keys(context)) this.contextValues.set(`kms:encryptioncontext:${k.toLowerCase()}`, [context[k]]);
+    }
+    return this.contextValues;
+  }
+}
+
 export class Kms {
   constructor(
     readonly settings: KmsSettings,
@@ -91,18 +130,7 @@ export class Kms {
 
   /** The condition keys every request carries, plus those of the encryption context and recipient. */
   conditionContext(caller: Caller, extra: { encryptionContext?: Record<string, string>; recipient?: Recipient } = {}): ConditionContext {
-    const ctx: ConditionContext = new Map([
-      ["aws:principalarn", [caller.principalArn]],
-      ["aws:principalaccount", [caller.account]],
-      ["kms:calleraccount", [caller.account]],
-    ]);
-    if (extra.encryptionContext) {
-      const keys = Object.keys(extra.encryptionContext);
-      for (const k of keys) ctx.set(`kms:encryptioncontext:${k.toLowerCase()}`, [extra.encryptionContext[k]]);
-      if (keys.length) ctx.set("kms:encryptioncontextkeys", keys);
-    }
-    for (const [k, v] of extra.recipient?.conditions ?? []) ctx.set(k, [v]);
-    return ctx;
+    return new RequestConditions(caller, extra.encryptionContext, extra.recipient);
   }
 
   /** Evaluates the key policy; refuses as KMS words it. */

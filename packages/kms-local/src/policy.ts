@@ -12,8 +12,10 @@ import { MalformedPolicyDocumentException } from "./errors.js";
 
 export type Effect = "Allow" | "Deny";
 
-/** Condition keys of one request, lower-cased; each key holds one or more values. */
-export type ConditionContext = Map<string, string[]>;
+/** Condition keys of one request, lower-cased; each key holds one or more values. (A Map will do.) */
+export interface ConditionContext {
+  get(key: string): readonly string[] | undefined;
+}
 
 export interface RequestToAuthorize {
   principalArn: string;
@@ -23,13 +25,20 @@ export interface RequestToAuthorize {
   context: ConditionContext;
 }
 
+/** A condition, with its operator taken apart once, when the policy is parsed. */
 interface Condition {
-  operator: string;
+  /** The base operator, lower-cased (stringequals, null, ...). */
+  base: string;
+  /** ForAllValues: / ForAnyValue: / neither. */
+  setOp: "all" | "any" | null;
+  ifExists: boolean;
+  negated: boolean;
   key: string;
   values: string[];
 }
 
 interface ActionPattern {
+  /** Tests a lower-cased action. */
   test(action: string): boolean;
 }
 
@@ -104,10 +113,12 @@ export function globMatch(pattern: string, text: string): boolean {
   return p === pattern.length;
 }
 
-/** A compiled Action pattern: actions are matched case-insensitively. */
-const actionPattern = (pattern: string) => {
+/** A compiled Action pattern: actions are matched case-insensitively (the caller lower-cases the action). */
+const actionPattern = (pattern: string): ActionPattern => {
   const lower = pattern.toLowerCase();
-  return { test: (action: string) => globMatch(lower, action.toLowerCase()) };
+  if (lower === "*" || lower === "kms:*") return { test: (action) => lower === "*" || action.startsWith("kms:") };
+  if (!lower.includes("*") && !lower.includes("?")) return { test: (action) => action === lower };
+  return { test: (action) => globMatch(lower, action) };
 };
 
 function parsePrincipal(p: unknown): string[] | "*" {
@@ -139,9 +150,11 @@ function parseConditions(c: unknown): Condition[] {
     const base = op.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "").toLowerCase();
     if (!OPERATORS.has(base)) malformed(`Policy contains a statement with an unsupported condition operator: ${op}.`);
     if (block === null || typeof block !== "object" || Array.isArray(block)) malformed("Policy contains a statement with an invalid Condition.");
+    const setOp = /^ForAllValues:/i.test(op) ? "all" : /^ForAnyValue:/i.test(op) ? "any" : null;
+    const ifExists = /IfExists$/i.test(op);
     for (const [key, value] of Object.entries(block as Record<string, unknown>)) {
       const values = (Array.isArray(value) ? value : [value]).map((v) => (typeof v === "boolean" || typeof v === "number" ? String(v) : v));
-      out.push({ operator: op, key: key.toLowerCase(), values: asList(values, "Condition value") });
+      out.push({ base, setOp, ifExists, negated: base.includes("not"), key: key.toLowerCase(), values: asList(values, "Condition value") });
     }
   }
   return out;
@@ -181,9 +194,9 @@ export function parseKeyPolicy(text: string): KeyPolicy {
   return { statements };
 }
 
-function principalMatches(p: Statement["principals"], req: RequestToAuthorize): boolean {
+function principalMatches(p: Statement["principals"], req: RequestToAuthorize, accountRoot: string): boolean {
   if (p === "*") return true;
-  return p.some((x) => x === req.principalArn || x === req.principalAccount || x === `arn:aws:iam::${req.principalAccount}:root`);
+  return p.some((x) => x === req.principalArn || x === req.principalAccount || x === accountRoot);
 }
 
 function valueMatches(op: string, policyValue: string, actual: string): boolean {
@@ -209,15 +222,12 @@ function valueMatches(op: string, policyValue: string, actual: string): boolean 
 }
 
 function conditionMatches(c: Condition, context: ConditionContext): boolean {
-  const setOp = /^ForAllValues:/i.test(c.operator) ? "all" : /^ForAnyValue:/i.test(c.operator) ? "any" : null;
-  const ifExists = /IfExists$/i.test(c.operator);
-  const base = c.operator.replace(/^(ForAnyValue|ForAllValues):/i, "").replace(/IfExists$/i, "").toLowerCase();
+  const { setOp, ifExists, base, negated } = c;
   const actual = context.get(c.key);
   if (base === "null") {
     const absent = actual === undefined || actual.length === 0;
     return c.values.some((v) => (v.toLowerCase() === "true") === absent);
   }
-  const negated = base.includes("not");
   if (actual === undefined || actual.length === 0) {
     if (setOp === "all") return true;
     return ifExists || negated;
@@ -228,9 +238,9 @@ function conditionMatches(c: Condition, context: ConditionContext): boolean {
   return negated ? !anyHit : anyHit;
 }
 
-function statementMatches(s: Statement, req: RequestToAuthorize): boolean {
-  if (!principalMatches(s.principals, req)) return false;
-  const actionHit = s.notActions ? !s.notActions.some((r) => r.test(req.action)) : s.actions.some((r) => r.test(req.action));
+function statementMatches(s: Statement, req: RequestToAuthorize, action: string, accountRoot: string): boolean {
+  if (!principalMatches(s.principals, req, accountRoot)) return false;
+  const actionHit = s.notActions ? !s.notActions.some((r) => r.test(action)) : s.actions.some((r) => r.test(action));
   if (!actionHit) return false;
   return s.conditions.every((c) => conditionMatches(c, req.context));
 }
@@ -239,8 +249,10 @@ export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
 export function evaluate(policy: KeyPolicy, req: RequestToAuthorize): Decision {
   let allowed = false;
+  const action = req.action.toLowerCase();
+  const accountRoot = `arn:aws:iam::${req.principalAccount}:root`;
   for (const s of policy.statements) {
-    if (!statementMatches(s, req)) continue;
+    if (!statementMatches(s, req, action, accountRoot)) continue;
     if (s.effect === "Deny") return "ExplicitDeny";
     allowed = true;
   }

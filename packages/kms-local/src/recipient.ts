@@ -4,10 +4,12 @@
 // requires an RSA public key of at least 2048 bits in it, and exposes the PCRs as the policy condition
 // keys kms:RecipientAttestation:ImageSha384 (= PCR0) and kms:RecipientAttestation:PCR<n>, lower-case hex.
 //
-// Verifying a document costs a few ECDSA P-384 verifications, so identical documents (same bytes) are
-// verified once and the outcome is cached, but only for as long as every certificate in its chain is
-// valid: a cached answer is never one that a fresh verification would refuse.
-import { createHash, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+// Verifying a document costs a few ECDSA P-384 verifications, so identical documents are verified once and
+// the outcome is cached, but only for as long as every certificate in its chain is valid: a cached answer
+// is never one that a fresh verification would refuse. The cache is keyed by the document's base64 text
+// as it came in the request (strict base64 has one text per byte string), so a known document is not
+// even decoded again; the keys' total size is bounded as well as their number.
+import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { ValidationException } from "./errors.js";
 import type { Input } from "./input.js";
 
@@ -28,6 +30,17 @@ export interface Recipient {
   spki: Buffer;
   /** Condition keys (lower-cased) and values that the document contributes to policy evaluation. */
   conditions: [string, string][];
+  /** The same, as policy evaluation looks them up (made once per document). */
+  conditionValues: ReadonlyMap<string, string[]>;
+}
+
+/**
+ * The Recipient member of a request, read and validated: the attestation document's base64 text and,
+ * unless the verifier already knew that text when it was read, its bytes.
+ */
+export interface RecipientDocument {
+  text: string;
+  bytes: Buffer | undefined;
 }
 
 interface CacheEntry {
@@ -38,38 +51,64 @@ interface CacheEntry {
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
-/**
- * Reads the Recipient member of an operation's input (with the other members, before any key is looked
- * up): the attestation document's bytes, or undefined when there is no Recipient.
- */
-export function readRecipient(input: Input): Buffer | undefined {
-  const r = input.structure("Recipient");
-  if (!r) return undefined;
-  r.enumOf("KeyEncryptionAlgorithm", ["RSAES_OAEP_SHA_256"] as const);
-  return r.blob("AttestationDocument", { required: true, min: 1, max: 262144 });
-}
+const DOCUMENT_RULE = { required: true, min: 1, max: 262144 } as const;
 
 export class RecipientVerifier {
   private readonly cache = new Map<string, CacheEntry>();
+  private cachedChars = 0;
 
   constructor(
     private readonly verify: AttestationVerifier,
     private readonly cacheSize = 1024,
     private readonly now: () => Date = () => new Date(),
+    /** Bound on the summed length of the cached documents' base64 texts. */
+    private readonly cacheChars = 16 * 1024 * 1024,
   ) {}
 
-  /** Verifies a document read by readRecipient (undefined when the request had no Recipient). */
-  async verified(document: Buffer | undefined): Promise<Recipient | undefined> {
-    return document === undefined ? undefined : this.check(document);
+  /**
+   * Reads the Recipient member of an operation's input (with the other members, before any key is looked
+   * up), undefined when there is none. A document text already in the cache passed these same checks
+   * when it was first read, so it is not decoded again.
+   */
+  read(input: Input): RecipientDocument | undefined {
+    const r = input.structure("Recipient");
+    if (!r) return undefined;
+    r.enumOf("KeyEncryptionAlgorithm", ["RSAES_OAEP_SHA_256"] as const);
+    const text = r.blobText("AttestationDocument", DOCUMENT_RULE);
+    return { text, bytes: this.cache.has(text) ? undefined : r.blob("AttestationDocument", DOCUMENT_RULE) };
   }
 
-  async check(document: Uint8Array): Promise<Recipient> {
-    const now = this.now();
-    const id = createHash("sha256").update(document).digest("base64");
-    const hit = this.cache.get(id);
-    if (hit && now.getTime() >= hit.notBefore && now.getTime() <= hit.notAfter) return hit.recipient;
-    if (hit) this.cache.delete(id);
+  /** Verifies a document read by read() (undefined when the request had no Recipient). */
+  async verified(document: RecipientDocument | undefined): Promise<Recipient | undefined> {
+    if (document === undefined) return undefined;
+    return this.cached(document.text) ?? this.verifyAndCache(document.text, document.bytes ?? Buffer.from(document.text, "base64"));
+  }
 
+  /** Verifies a document given as bytes. */
+  async check(document: Uint8Array): Promise<Recipient> {
+    const bytes = Buffer.from(document.buffer, document.byteOffset, document.byteLength);
+    const text = bytes.toString("base64");
+    // Only documents that read() would accept go into the cache that read() relies on.
+    const acceptable = bytes.length >= DOCUMENT_RULE.min && bytes.length <= DOCUMENT_RULE.max;
+    return this.cached(text) ?? this.verifyAndCache(text, bytes, acceptable);
+  }
+
+  /** The cached outcome for a document text while its certificates are all valid. */
+  private cached(text: string): Recipient | undefined {
+    const hit = this.cache.get(text);
+    if (!hit) return undefined;
+    const now = this.now().getTime();
+    if (now >= hit.notBefore && now <= hit.notAfter) return hit.recipient;
+    this.forget(text);
+    return undefined;
+  }
+
+  private forget(text: string) {
+    if (this.cache.delete(text)) this.cachedChars -= text.length;
+  }
+
+  private async verifyAndCache(text: string, document: Buffer, cacheable = true): Promise<Recipient> {
+    const now = this.now();
     let verified: VerifiedAttestation;
     try {
       verified = await this.verify(document, now);
@@ -88,8 +127,13 @@ export class RecipientVerifier {
       notBefore = Math.max(notBefore, Date.parse(cert.validFrom));
       notAfter = Math.min(notAfter, Date.parse(cert.validTo));
     }
-    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(id, { recipient, notBefore, notAfter });
+    this.forget(text);
+    if (!cacheable || text.length > this.cacheChars) return recipient;
+    while (this.cache.size > 0 && (this.cache.size >= this.cacheSize || this.cachedChars + text.length > this.cacheChars)) {
+      this.forget(this.cache.keys().next().value!);
+    }
+    this.cache.set(text, { recipient, notBefore, notAfter });
+    this.cachedChars += text.length;
     return recipient;
   }
 
@@ -113,6 +157,6 @@ export class RecipientVerifier {
       conditions.push([`kms:recipientattestation:pcr${index}`, hex(value)]);
       if (index === 0) conditions.push(["kms:recipientattestation:imagesha384", hex(value)]);
     }
-    return { publicKey, spki, conditions };
+    return { publicKey, spki, conditions, conditionValues: new Map(conditions.map(([k, v]) => [k, [v]])) };
   }
 }

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { generateKeyPairSync } from "node:crypto";
 import { NsmClient, SimulatedNsm, createSimulatorCa, parseAttestation } from "@nitro-enclaves-sdk/nsm";
 import { nsmAttestationVerifier } from "../src/attestation";
-import { ValidationException } from "../src/errors";
+import { SerializationException, ValidationException } from "../src/errors";
+import { Input } from "../src/input";
 import { RecipientVerifier } from "../src/recipient";
 
 const vector = (name: string) => readFileSync(join(__dirname, "../../../../shared/vectors/attestation", name));
@@ -50,4 +51,55 @@ test("identical documents are verified once, and the cached answer is not used o
   expect(calls).toBe(2);
   await expect(verifier.check(document)).rejects.toThrow(ValidationException);
   expect(calls).toBe(3); // failures are never cached
+});
+
+describe("the cache, keyed by the document's base64 text as it came in the request", () => {
+  const ca = createSimulatorCa();
+  const verify = nsmAttestationVerifier([ca.certificate], false);
+  const nsm = new NsmClient(new SimulatedNsm({ ca }));
+  const spki = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" });
+  const request = (text: unknown) => Input.parse(Buffer.from(JSON.stringify({ Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: text } })));
+  const counting = (cacheChars?: number) => {
+    const counter = { calls: 0, verifier: undefined as unknown as RecipientVerifier };
+    counter.verifier = new RecipientVerifier((doc, at) => {
+      counter.calls++;
+      return verify(doc, at);
+    }, 16, () => new Date(), cacheChars);
+    return counter;
+  };
+
+  test("a known text is not verified again; a text one character off is decoded and checked as any other", async () => {
+    const text = Buffer.from(await nsm.attestation({ publicKey: spki })).toString("base64");
+    const c = counting();
+    const first = await c.verifier.verified(c.verifier.read(request(text)));
+    expect(Buffer.from(first!.spki)).toEqual(Buffer.from(spki));
+    expect(await c.verifier.verified(c.verifier.read(request(text)))).toBe(first);
+    expect(c.calls).toBe(1);
+
+    // Not base64 any more: refused while reading, as before the cache existed.
+    expect(() => c.verifier.read(request(text.slice(0, -4) + "!!!!"))).toThrow(SerializationException);
+    // Still base64, other bytes: verified (and refused), never answered from the cache.
+    const flipped = text.slice(0, 100) + (text[100] === "A" ? "B" : "A") + text.slice(101);
+    await expect(c.verifier.verified(c.verifier.read(request(flipped)))).rejects.toThrow(ValidationException);
+    expect(c.calls).toBe(2);
+    // Wrong JSON type and the length limit, checked on every read.
+    expect(() => c.verifier.read(request(12))).toThrow(SerializationException);
+    expect(() => c.verifier.read(request(""))).toThrow(/1 validation error detected: .* at 'recipient.attestationDocument'/);
+  });
+
+  test("the texts it keeps are bounded in total size, not only in number", async () => {
+    const a = Buffer.from(await nsm.attestation({ publicKey: spki, nonce: Buffer.from("a") })).toString("base64");
+    const b = Buffer.from(await nsm.attestation({ publicKey: spki, nonce: Buffer.from("b") })).toString("base64");
+    const c = counting(Math.floor(a.length * 1.5)); // room for one document
+    await c.verifier.verified(c.verifier.read(request(a)));
+    await c.verifier.verified(c.verifier.read(request(a)));
+    expect(c.calls).toBe(1);
+    await c.verifier.verified(c.verifier.read(request(b))); // evicts a
+    await c.verifier.verified(c.verifier.read(request(a)));
+    expect(c.calls).toBe(3);
+    const none = counting(a.length - 1); // too small for any document: nothing is cached
+    await none.verifier.verified(none.verifier.read(request(a)));
+    await none.verifier.verified(none.verifier.read(request(a)));
+    expect(none.calls).toBe(2);
+  });
 });

@@ -9,7 +9,6 @@ import {
 import type { Input } from "../input.js";
 import { encryptionAlgorithmsFor, SIGNING_ALGORITHMS, SPEC_INFO, type SigningAlgorithm } from "../key-specs.js";
 import { b64, type Caller, type Kms } from "../kms.js";
-import { readRecipient } from "../recipient.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
@@ -131,7 +130,7 @@ export const DeriveSharedSecret: Operation = async (kms, input, caller) => {
   const resolve = asymmetricKey(kms, input, "DeriveSharedSecret", "KEY_AGREEMENT");
   input.enumOf("KeyAgreementAlgorithm", ["ECDH"] as const, { required: true });
   const peerDer = input.blob("PublicKey", { required: true, min: 1, max: 8192 });
-  const document = readRecipient(input);
+  const document = kms.recipients.read(input);
   const key = resolve();
   let peer: KeyObject;
   try {

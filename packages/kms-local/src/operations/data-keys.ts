@@ -2,12 +2,13 @@
 // GenerateRandom. With a Recipient, the plaintext goes out only as CiphertextForRecipient.
 import { createPrivateKey, createPublicKey, randomBytes } from "node:crypto";
 import { sealBlob } from "../ciphertext.js";
+import { random } from "../random.js";
 import { encryptForRecipient } from "../cms.js";
 import { InvalidKeyUsageException, UnsupportedOperationException, ValidationException } from "../errors.js";
 import type { Input } from "../input.js";
 import { DATA_KEY_PAIR_SPECS, generateMaterial, MODEL_DATA_KEY_PAIR_SPECS, type DataKeyPairSpec } from "../key-specs.js";
 import { b64, type Caller, type Kms } from "../kms.js";
-import { readRecipient, type Recipient } from "../recipient.js";
+import type { Recipient } from "../recipient.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
@@ -16,7 +17,7 @@ async function wrappingKey(kms: Kms, input: Input, caller: Caller, action: strin
   const keyId = input.string("KeyId", { ...keyIdRule, required: true });
   const context = input.stringMap("EncryptionContext");
   grantTokens(input);
-  const document = withRecipient ? readRecipient(input) : undefined;
+  const document = withRecipient ? kms.recipients.read(input) : undefined;
   return {
     context,
     /** Call once every other member has been read: resolves and checks the key, verifies any Recipient. */
@@ -49,7 +50,7 @@ function generateDataKey(action: "GenerateDataKey" | "GenerateDataKeyWithoutPlai
     const { context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
     const length = dataKeyLength(input);
     const { key, recipient } = await finish();
-    const dataKey = randomBytes(length);
+    const dataKey = random(length);
     try {
       return {
         CiphertextBlob: b64(sealBlob(key.record.keyId, key.record.material, dataKey, context)),
@@ -99,7 +100,7 @@ export const GenerateRandom: Operation = async (kms, input) => {
     throw new UnsupportedOperationException("Custom key stores are not supported by kms-local.");
   }
   // No KMS key is involved, so no key policy applies; the attestation document is still verified.
-  const recipient = await kms.recipients.verified(readRecipient(input));
+  const recipient = await kms.recipients.verified(kms.recipients.read(input));
   const random = randomBytes(length);
   return recipient
     ? { CiphertextForRecipient: b64(encryptForRecipient(random, recipient.publicKey, recipient.spki)) }

@@ -9,7 +9,6 @@ import {
 import type { Input } from "../input.js";
 import { ENCRYPTION_ALGORITHMS, type EncryptionAlgorithm } from "../key-specs.js";
 import { b64, type Kms } from "../kms.js";
-import { readRecipient } from "../recipient.js";
 import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
@@ -106,7 +105,7 @@ export const Decrypt: Operation = async (kms, input, caller) => {
   grantTokens(input);
   const keyId = input.string("KeyId", keyIdRule);
   const requested = input.enumOf("EncryptionAlgorithm", ENCRYPTION_ALGORITHMS);
-  const document = readRecipient(input);
+  const document = kms.recipients.read(input);
   const key = decryptionKey(kms, blob, keyId, requested);
   kms.requireEnabled(key);
   const algorithm = encryptionAlgorithm(kms, key, requested, context, "Decrypt");
