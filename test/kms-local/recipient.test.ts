@@ -3,8 +3,9 @@
 // policies on kms:RecipientAttestation:ImageSha384 / PCR<n>.
 import { createHash, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, randomBytes } from "node:crypto";
 import {
-  CreateKeyCommand, DecryptCommand, DeriveSharedSecretCommand, EncryptCommand, GenerateDataKeyCommand, GenerateDataKeyPairCommand,
-  GenerateRandomCommand, GetPublicKeyCommand,
+  CreateKeyCommand, DecryptCommand, DeriveSharedSecretCommand, DisableKeyCommand, EnableKeyCommand, EncryptCommand,
+  GenerateDataKeyCommand, GenerateDataKeyPairCommand, GenerateRandomCommand, GetPublicKeyCommand, PutKeyPolicyCommand,
+  ScheduleKeyDeletionCommand,
 } from "official-client-kms";
 import { NsmClient, SimulatedNsm, createSimulatorCa, decryptEnvelopedKey } from "@nitro-enclaves-sdk/nsm";
 import { asn1Outline, opensslCmsDecrypt } from "./openssl";
@@ -224,5 +225,33 @@ describe("attestation key policies", () => {
     const red = await kms.client.send(new EncryptCommand({ KeyId: id, Plaintext: Buffer.from("r"), EncryptionContext: { tenant: "red" } }));
     expect(Buffer.from((await kms.client.send(new DecryptCommand({ CiphertextBlob: blue.CiphertextBlob, EncryptionContext: { tenant: "blue" } }))).Plaintext!).toString()).toBe("b");
     expect((await errorOf(kms.client.send(new DecryptCommand({ CiphertextBlob: red.CiphertextBlob, EncryptionContext: { tenant: "red" } })))).name).toBe("AccessDeniedException");
+  });
+
+  test("PutKeyPolicy, DisableKey and ScheduleKeyDeletion take effect on the very next request (same, cached attestation document)", async () => {
+    const release = (image: Uint8Array) => attestedPolicy({ StringEqualsIgnoreCase: { "kms:RecipientAttestation:ImageSha384": hex(image) } });
+    const { id, CiphertextBlob } = await keyWith(release(IMAGE));
+    const recipient = await trusted.recipient(); // one document for every call: its verification is cached
+    const decrypt = () => kms.client.send(new DecryptCommand({ CiphertextBlob, Recipient: recipient }));
+    const dataKey = () => kms.client.send(new GenerateDataKeyCommand({ KeyId: id, KeySpec: "AES_256", Recipient: recipient }));
+    const refusal = async (call: () => Promise<unknown>) => (await errorOf(call())).name;
+
+    expect(opensslCmsDecrypt((await decrypt()).CiphertextForRecipient!, trusted.privateKey).toString()).toBe("released");
+    await dataKey();
+    await kms.client.send(new PutKeyPolicyCommand({ KeyId: id, Policy: release(OTHER_IMAGE) }));
+    expect(await refusal(decrypt)).toBe("AccessDeniedException");
+    expect(await refusal(dataKey)).toBe("AccessDeniedException");
+    await kms.client.send(new PutKeyPolicyCommand({ KeyId: id, Policy: release(IMAGE) }));
+    await decrypt();
+    await dataKey();
+
+    await kms.client.send(new DisableKeyCommand({ KeyId: id }));
+    expect(await refusal(decrypt)).toBe("DisabledException");
+    expect(await refusal(dataKey)).toBe("DisabledException");
+    await kms.client.send(new EnableKeyCommand({ KeyId: id }));
+    await decrypt();
+
+    await kms.client.send(new ScheduleKeyDeletionCommand({ KeyId: id, PendingWindowInDays: 7 }));
+    expect(await refusal(decrypt)).toBe("KMSInvalidStateException");
+    expect(await refusal(dataKey)).toBe("KMSInvalidStateException");
   });
 });
