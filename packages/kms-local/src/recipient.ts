@@ -6,9 +6,10 @@
 //
 // Verifying a document costs a few ECDSA P-384 verifications, so identical documents are verified once and
 // the outcome is cached, but only for as long as every certificate in its chain is valid: a cached answer
-// is never one that a fresh verification would refuse. The cache is keyed by the document's base64 text
-// as it came in the request (strict base64 has one text per byte string), so a known document is not
-// even decoded again; the keys' total size is bounded as well as their number.
+// is never one that a fresh verification would refuse. The cache holds the document's base64 text as it
+// came in the request (strict base64 has one text per byte string) and answers only a request with exactly
+// that text, so a known document is not even decoded again; the texts' total size is bounded as well as
+// their number.
 import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { ValidationException } from "./errors.js";
 import type { Input } from "./input.js";
@@ -44,6 +45,7 @@ export interface RecipientDocument {
 }
 
 interface CacheEntry {
+  text: string;
   recipient: Recipient;
   notBefore: number;
   notAfter: number;
@@ -52,6 +54,14 @@ interface CacheEntry {
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
 const DOCUMENT_RULE = { required: true, min: 1, max: 262144 } as const;
+
+/**
+ * Where a document text is filed in the cache: its length and its last 88 characters (the end of the
+ * document's signature, different in every document). Hashing a few kilobytes of text as a Map key costs
+ * more than a SHA-256 of them; an entry answers only the identical text, so a shared fingerprint can
+ * cost a verification but never give a wrong answer.
+ */
+const fingerprint = (text: string) => `${text.length}:${text.slice(-88)}`;
 
 export class RecipientVerifier {
   private readonly cache = new Map<string, CacheEntry>();
@@ -75,7 +85,7 @@ export class RecipientVerifier {
     if (!r) return undefined;
     r.enumOf("KeyEncryptionAlgorithm", ["RSAES_OAEP_SHA_256"] as const);
     const text = r.blobText("AttestationDocument", DOCUMENT_RULE);
-    return { text, bytes: this.cache.has(text) ? undefined : r.blob("AttestationDocument", DOCUMENT_RULE) };
+    return { text, bytes: this.cache.get(fingerprint(text))?.text === text ? undefined : r.blob("AttestationDocument", DOCUMENT_RULE) };
   }
 
   /** Verifies a document read by read() (undefined when the request had no Recipient). */
@@ -95,16 +105,21 @@ export class RecipientVerifier {
 
   /** The cached outcome for a document text while its certificates are all valid. */
   private cached(text: string): Recipient | undefined {
-    const hit = this.cache.get(text);
-    if (!hit) return undefined;
+    const key = fingerprint(text);
+    const hit = this.cache.get(key);
+    if (!hit || hit.text !== text) return undefined;
     const now = this.now().getTime();
     if (now >= hit.notBefore && now <= hit.notAfter) return hit.recipient;
-    this.forget(text);
+    this.forget(key);
     return undefined;
   }
 
-  private forget(text: string) {
-    if (this.cache.delete(text)) this.cachedChars -= text.length;
+  private forget(key: string) {
+    const entry = this.cache.get(key);
+    if (entry) {
+      this.cache.delete(key);
+      this.cachedChars -= entry.text.length;
+    }
   }
 
   private async verifyAndCache(text: string, document: Buffer, cacheable = true): Promise<Recipient> {
@@ -127,12 +142,13 @@ export class RecipientVerifier {
       notBefore = Math.max(notBefore, Date.parse(cert.validFrom));
       notAfter = Math.min(notAfter, Date.parse(cert.validTo));
     }
-    this.forget(text);
+    const key = fingerprint(text);
+    this.forget(key);
     if (!cacheable || text.length > this.cacheChars) return recipient;
     while (this.cache.size > 0 && (this.cache.size >= this.cacheSize || this.cachedChars + text.length > this.cacheChars)) {
       this.forget(this.cache.keys().next().value!);
     }
-    this.cache.set(text, { recipient, notBefore, notAfter });
+    this.cache.set(key, { text, recipient, notBefore, notAfter });
     this.cachedChars += text.length;
     return recipient;
   }
