@@ -13,7 +13,7 @@ import type { StoredKey } from "../store.js";
 import { grantTokens, keyIdRule, type Operation } from "./types.js";
 
 /** Resolves and checks the symmetric encryption key that wraps a data key; authorizes the action. */
-async function wrappingKey(kms: Kms, input: Input, caller: Caller, action: string, withRecipient: boolean) {
+function wrappingKey(kms: Kms, input: Input, caller: Caller, action: string, withRecipient: boolean) {
   const keyId = input.string("KeyId", { ...keyIdRule, required: true });
   const context = input.stringMap("EncryptionContext");
   grantTokens(input);
@@ -47,7 +47,7 @@ function dataKeyLength(input: Input): number {
 function generateDataKey(action: "GenerateDataKey" | "GenerateDataKeyWithoutPlaintext"): Operation {
   return async (kms, input, caller) => {
     const withPlaintext = action === "GenerateDataKey";
-    const { context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
+    const { context, finish } = wrappingKey(kms, input, caller, action, withPlaintext);
     const length = dataKeyLength(input);
     const { key, recipient } = await finish();
     const dataKey = random(length);
@@ -70,7 +70,7 @@ export const GenerateDataKeyWithoutPlaintext = generateDataKey("GenerateDataKeyW
 function generateDataKeyPair(action: "GenerateDataKeyPair" | "GenerateDataKeyPairWithoutPlaintext"): Operation {
   return async (kms, input, caller) => {
     const withPlaintext = action === "GenerateDataKeyPair";
-    const { context, finish } = await wrappingKey(kms, input, caller, action, withPlaintext);
+    const { context, finish } = wrappingKey(kms, input, caller, action, withPlaintext);
     const spec = input.enumOf("KeyPairSpec", MODEL_DATA_KEY_PAIR_SPECS, { required: true });
     if (!(DATA_KEY_PAIR_SPECS as readonly string[]).includes(spec)) throw new UnsupportedOperationException(`KeyPairSpec ${spec} is not supported by kms-local.`);
     const { key, recipient } = await finish();
