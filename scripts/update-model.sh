@@ -30,8 +30,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 model_rel=$(node -e 'console.log(require("node:path").relative(process.argv[1], process.argv[2]))' "$root" "$model_abs")
 
+context=codegen/src/emit/context.ts
 if [ -n "$version" ]; then
   echo "== package version $version"
+  # Kept aside so that a model the generator refuses leaves the version as it was too.
+  context_before=$(mktemp)
+  trap 'rm -f "$context_before"' EXIT
+  cp "$context" "$context_before"
   node -e '
     const fs = require("node:fs");
     const [file, version] = process.argv.slice(1);
@@ -39,11 +44,15 @@ if [ -n "$version" ]; then
     const next = text.replace(/(export const PACKAGE_VERSION = ")[^"]+(";)/, (_, a, b) => a + version + b);
     if (!next.includes(`PACKAGE_VERSION = "${version}"`)) throw new Error("cannot find PACKAGE_VERSION in " + file);
     fs.writeFileSync(file, next);
-  ' codegen/src/emit/context.ts "$version"
+  ' "$context" "$version"
 fi
 
 echo "== regenerating packages/client-kms from $model_rel"
-node codegen/bin/generate.mjs "$model_rel" packages/client-kms
+if ! node codegen/bin/generate.mjs "$model_rel" packages/client-kms; then
+  [ -z "$version" ] || cp "$context_before" "$context"
+  echo "update-model: nothing was changed" >&2
+  exit 1
+fi
 
 echo "== pointing \`pnpm codegen\` at $model_rel"
 node -e '
