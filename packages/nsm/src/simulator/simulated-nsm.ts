@@ -41,7 +41,7 @@ class NsmFailure {
 function toPcrValue(index: number, value: unknown): Uint8Array {
   let bytes: Uint8Array | undefined;
   if (value instanceof Uint8Array) bytes = value;
-  else if (typeof value === "string" && /^[0-9a-fA-F]*$/.test(value)) bytes = new Uint8Array(Buffer.from(value, "hex"));
+  else if (typeof value === "string" && /^(?:[0-9a-fA-F]{2})*$/.test(value)) bytes = new Uint8Array(Buffer.from(value, "hex"));
   if (!bytes || bytes.length !== PCR_SIZE) {
     throw new NsmArgumentError(`pcrs[${index}] must be ${PCR_SIZE} bytes (a Uint8Array or ${PCR_SIZE * 2} hex characters)`);
   }

@@ -118,6 +118,8 @@ test("bad raw requests get the NSM's error codes", async () => {
 test("options are validated", () => {
   expect(() => new SimulatedNsm({ pcrs: { 16: pcr0 } })).toThrow(NsmArgumentError);
   expect(() => new SimulatedNsm({ pcrs: { 0: "abcd" } })).toThrow(NsmArgumentError);
+  // 97 hex characters: Buffer.from(_, "hex") would drop the odd one and make 48 bytes
+  expect(() => new SimulatedNsm({ pcrs: { 0: pcr0 + "f" } })).toThrow(NsmArgumentError);
   expect(() => new SimulatedNsm({ pcrs: { 0: new Uint8Array(32) } })).toThrow(NsmArgumentError);
   expect(() => new SimulatedNsm({ ca: {} as never })).toThrow(NsmArgumentError);
   expect(() => new SimulatedNsm({ clock: 5 as never })).toThrow(NsmArgumentError);
