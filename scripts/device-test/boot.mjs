@@ -1,13 +1,13 @@
 // Boots the guest under QEMU (TCG: no KVM is assumed) as `-M pc` with a virtio-nsm-pci device and waits
-// for it to reset itself, or kills it at the deadline.
+// for it to reset itself, or kills it at the deadline or when `signal` aborts (the test was interrupted).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
  * @param {{ qemu: string, firmware: string[], kernel: string, initramfs: string, workDir: string,
- *           timeoutMs: number, moduleId: string, memoryMb?: number }} o
- * @returns {Promise<{ code: number|null, signal: string|null, timedOut: boolean, ms: number,
+ *           timeoutMs: number, moduleId: string, memoryMb?: number, signal?: AbortSignal }} o
+ * @returns {Promise<{ code: number|null, signal: string|null, timedOut: boolean, interrupted: boolean, ms: number,
  *                     console: string, results: string, stderr: string }>}
  */
 export function bootGuest(o) {
@@ -28,17 +28,31 @@ export function bootGuest(o) {
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    let interrupted = false;
+    const stop = () => {
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
     }, o.timeoutMs);
-    child.on("error", (e) => {
+    const onAbort = () => {
+      interrupted = true;
+      stop();
+    };
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener("abort", onAbort, { once: true });
+    const settle = () => {
       clearTimeout(timer);
+      o.signal?.removeEventListener("abort", onAbort);
+    };
+    child.on("error", (e) => {
+      settle();
       reject(e);
     });
     child.on("exit", (code, signal) => {
-      clearTimeout(timer);
+      settle();
       const read = (p) => {
         try {
           return readFileSync(p, "utf8");
@@ -46,7 +60,7 @@ export function bootGuest(o) {
           return "";
         }
       };
-      resolve({ code, signal, timedOut, ms: Date.now() - started, console: read(consoleLog), results: read(resultsLog), stderr });
+      resolve({ code, signal, timedOut, interrupted, ms: Date.now() - started, console: read(consoleLog), results: read(resultsLog), stderr });
     });
   });
 }

@@ -87,6 +87,13 @@ log(`nsm package built (${secs(tBuild)} s)`);
 const tmpFree = statfsSync(tmpdir());
 if (tmpFree.bavail * tmpFree.bsize < 400 * 2 ** 20) finish({ skipped: 1, skipReason: `less than 400 MB free in ${tmpdir()} for the initramfs` });
 const work = mkdtempSync(join(tmpdir(), "nsm-device-test-"));
+// SIGINT/SIGTERM from here on stop QEMU and still remove the work directory (the default would leave both).
+const interrupt = new AbortController();
+const onSignal = (sig) => {
+  log(`${sig}: stopping`);
+  interrupt.abort();
+};
+process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
 let outcome;
 try {
   const tInit = Date.now();
@@ -114,10 +121,12 @@ try {
     workDir: work,
     timeoutMs: timeoutS * 1000,
     moduleId,
+    signal: interrupt.signal,
   });
   const r = parseResults(run.results);
   for (const c of r.cases) console.log(`  ${c.ok ? "ok  " : "FAIL"} ${c.name}${c.detail ? ` — ${c.detail}` : ""}`);
-  if (run.timedOut) r.problems.push(`the guest did not finish within ${timeoutS} s and was stopped`);
+  if (run.interrupted) r.problems.push("interrupted: QEMU was stopped");
+  else if (run.timedOut) r.problems.push(`the guest did not finish within ${timeoutS} s and was stopped`);
   else if (run.code !== 0) r.problems.push(`QEMU exited with ${run.code ?? run.signal}: ${run.stderr.trim().slice(0, 500)}`);
   for (const p of r.problems) console.log(`  FAIL ${p}`);
   const phases = r.uptime.boot >= 0 && r.uptime.exit >= 0 ? ` (kernel boot ${r.uptime.boot.toFixed(1)} s, checks ${(r.uptime.exit - r.uptime.boot).toFixed(1)} s)` : "";
