@@ -77,9 +77,15 @@ export class Store {
     return store;
   }
 
+  /**
+   * Writes a key through. A new key joins the store only once it is durable: were it usable before, a
+   * failed write would leave a key that serves requests now and is gone at the next start, with
+   * whatever was encrypted under it.
+   */
   async putKey(key: StoredKey): Promise<void> {
-    this.keys.set(key.record.keyId, key);
+    const known = this.keys.has(key.record.keyId);
     await this.persistence?.saveKey(key.record);
+    if (!known) this.keys.set(key.record.keyId, key);
   }
 
   async removeKey(keyId: string): Promise<void> {
