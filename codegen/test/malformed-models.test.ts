@@ -76,6 +76,11 @@ const cases: [string, (m: any) => any, RegExp][] = [
     (m) => ((m.shapes["example.kms#Weird"] = "blob"), m),
     /example\.kms#Weird: shape definition must be an object/,
   ],
+  [
+    "a member targeting a prelude shape Smithy does not have",
+    (m) => ((m.shapes["example.kms#DecryptRequest"].members.KeyId.target = "smithy.api#Nope"), m),
+    /example\.kms#DecryptRequest\$KeyId: targets missing shape smithy\.api#Nope/,
+  ],
 ];
 
 describe("malformed models", () => {

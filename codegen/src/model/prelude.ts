@@ -27,5 +27,3 @@ export const PRELUDE: Record<string, Shape> = {
   "smithy.api#Timestamp": simple("timestamp"),
   "smithy.api#Document": simple("document"),
 };
-
-export const isPrelude = (id: string): boolean => id.startsWith("smithy.api#");

@@ -1,13 +1,15 @@
 // Checks that a model is a well-formed Smithy JSON AST before anything is generated from it: every shape has
 // a known type, every member and operation reference resolves. Errors name the shape at fault.
 import { ModelValidationError } from "../errors";
-import { isPrelude } from "./prelude";
+import { PRELUDE } from "./prelude";
 import { SHAPE_TYPES, type MemberShape, type Model, type Shape } from "./types";
 
 const SHAPE_ID = /^[A-Za-z_][A-Za-z0-9_.]*#[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function validateModel(model: Model): void {
-  const exists = (id: string) => Object.prototype.hasOwnProperty.call(model.shapes, id) || isPrelude(id);
+  // The prelude is a fixed set of shapes: smithy.api#Nope is as missing as any other undefined id.
+  const has = (shapes: object, id: string) => Object.prototype.hasOwnProperty.call(shapes, id);
+  const exists = (id: string) => has(model.shapes, id) || has(PRELUDE, id);
   for (const [id, shape] of Object.entries(model.shapes)) {
     if (!SHAPE_ID.test(id)) throw new ModelValidationError(id, "is not a valid absolute shape id");
     if (typeof shape !== "object" || shape === null || Array.isArray(shape)) {
