@@ -1,7 +1,6 @@
-// Reads a Smithy JSON AST file. Prelude shapes are added by `withPrelude`, never written back.
+// Reads a Smithy JSON AST file. The prelude is not merged in: validation and the emitters look it up beside it.
 import { readFileSync } from "node:fs";
 import { ModelReadError, ModelValidationError } from "../errors";
-import { PRELUDE } from "./prelude";
 import type { Model } from "./types";
 
 export function loadModel(path: string): Model {
@@ -28,9 +27,4 @@ export function loadModel(path: string): Model {
     throw new ModelValidationError("<model>", `${path}: "shapes" must be an object`);
   }
   return model as Model;
-}
-
-/** Shape lookup over the model and the prelude. */
-export function shapeIndex(model: Model) {
-  return { ...PRELUDE, ...model.shapes };
 }

@@ -34,11 +34,6 @@ export const SHAPE_TYPES = new Set([
   "member", "service", "operation", "resource",
 ]);
 
-export const SIMPLE_TYPES = new Set([
-  "blob", "boolean", "string", "byte", "short", "integer", "long", "float", "double", "bigInteger",
-  "bigDecimal", "timestamp", "document", "enum", "intEnum",
-]);
-
 export const UNIT = "smithy.api#Unit";
 
 export const namespaceOf = (id: string): string => id.slice(0, id.indexOf("#"));
