@@ -53,7 +53,10 @@ function startKmsLocal(trustRootFile) {
     "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}:${PRINCIPAL}`], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error("kms-local did not start within 15 s")), 15_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGTERM"); // not left running behind a demo that gave up on it
+      reject(new Error("kms-local did not start within 15 s"));
+    }, 15_000);
     child.once("exit", (code) => reject(new Error(`kms-local exited early (code ${code})`)));
     child.stdout.on("data", (d) => {
       out += d;
