@@ -24,9 +24,20 @@ const root = resolve(here, "../..");
 const argv = process.argv.slice(2);
 const reportPath = argv.includes("--report") ? argv[argv.indexOf("--report") + 1] : undefined;
 const keep = argv.includes("--keep");
-const timeoutS = Number(process.env.NSM_DEVICE_TEST_TIMEOUT ?? 180);
+/** A timeout from the environment: a positive number of seconds (anything else would time out at once). */
+function secondsFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!(n > 0 && n <= 86400)) {
+    console.error(`[device-test] ${name} must be a positive number of seconds (at most 86400), not ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return n;
+}
+const timeoutS = secondsFromEnv("NSM_DEVICE_TEST_TIMEOUT", 180);
 // fetching and building QEMU is 5-10 minutes on two cores; beyond this something is wrong
-const prepareTimeoutS = Number(process.env.NSM_DEVICE_TEST_PREPARE_TIMEOUT ?? 2400);
+const prepareTimeoutS = secondsFromEnv("NSM_DEVICE_TEST_PREPARE_TIMEOUT", 2400);
 
 const log = (msg) => console.log(`[device-test] ${msg}`);
 const t0 = Date.now();
