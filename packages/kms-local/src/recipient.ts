@@ -94,15 +94,6 @@ export class RecipientVerifier {
     return this.cached(document.text) ?? this.verifyAndCache(document.text, document.bytes ?? Buffer.from(document.text, "base64"));
   }
 
-  /** Verifies a document given as bytes. */
-  async check(document: Uint8Array): Promise<Recipient> {
-    const bytes = Buffer.from(document.buffer, document.byteOffset, document.byteLength);
-    const text = bytes.toString("base64");
-    // Only documents that read() would accept go into the cache that read() relies on.
-    const acceptable = bytes.length >= DOCUMENT_RULE.min && bytes.length <= DOCUMENT_RULE.max;
-    return this.cached(text) ?? this.verifyAndCache(text, bytes, acceptable);
-  }
-
   /** The cached outcome for a document text while its certificates are all valid. */
   private cached(text: string): Recipient | undefined {
     const key = fingerprint(text);
@@ -122,7 +113,7 @@ export class RecipientVerifier {
     }
   }
 
-  private async verifyAndCache(text: string, document: Buffer, cacheable = true): Promise<Recipient> {
+  private async verifyAndCache(text: string, document: Buffer): Promise<Recipient> {
     const now = this.now();
     let verified: VerifiedAttestation;
     try {
@@ -144,7 +135,7 @@ export class RecipientVerifier {
     }
     const key = fingerprint(text);
     this.forget(key);
-    if (!cacheable || text.length > this.cacheChars) return recipient;
+    if (text.length > this.cacheChars) return recipient;
     while (this.cache.size > 0 && (this.cache.size >= this.cacheSize || this.cachedChars + text.length > this.cacheChars)) {
       this.forget(this.cache.keys().next().value!);
     }
