@@ -117,7 +117,10 @@ export function dependencyTree(packageDir) {
       visit(src, dest);
     }
   };
-  visit(realpathSync(packageDir), "");
+  // A dependency that cannot go to the top level goes beside its dependent: for the package itself, that is
+  // its own folder, node_modules/<name> (the top level is where the other version already sits).
+  const root = realpathSync(packageDir);
+  visit(root, posix.join("node_modules", JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name));
   return out;
 }
 
