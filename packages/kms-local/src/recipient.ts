@@ -29,9 +29,7 @@ export interface Recipient {
   publicKey: KeyObject;
   /** DER SubjectPublicKeyInfo, as it appears in the document. */
   spki: Buffer;
-  /** Condition keys (lower-cased) and values that the document contributes to policy evaluation. */
-  conditions: [string, string][];
-  /** The same, as policy evaluation looks them up (made once per document). */
+  /** Condition keys (lower-cased) and values that the document contributes to policy evaluation (made once per document). */
   conditionValues: ReadonlyMap<string, string[]>;
 }
 
@@ -159,11 +157,11 @@ export class RecipientVerifier {
     if (publicKey.asymmetricKeyType !== "rsa" || bits < 2048) {
       throw new ValidationException("The public key in the attestation document must be an RSA key of at least 2048 bits.");
     }
-    const conditions: [string, string][] = [];
+    const conditionValues = new Map<string, string[]>();
     for (const [index, value] of v.pcrs) {
-      conditions.push([`kms:recipientattestation:pcr${index}`, hex(value)]);
-      if (index === 0) conditions.push(["kms:recipientattestation:imagesha384", hex(value)]);
+      conditionValues.set(`kms:recipientattestation:pcr${index}`, [hex(value)]);
+      if (index === 0) conditionValues.set("kms:recipientattestation:imagesha384", [hex(value)]);
     }
-    return { publicKey, spki, conditions, conditionValues: new Map(conditions.map(([k, v]) => [k, [v]])) };
+    return { publicKey, spki, conditionValues };
   }
 }
