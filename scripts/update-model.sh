@@ -7,8 +7,8 @@
 # The optional second argument is the version of the upstream @aws-sdk/client-kms built from that model;
 # the generated package takes it as its own version (PACKAGE_VERSION in codegen/src/emit/context.ts).
 #
-# Nothing is written if the model is malformed (the generator names the bad shape). Review the result with
-# `git diff packages/client-kms package.json` and commit it.
+# Nothing is changed if the model is malformed (the generator names the bad shape). Review the result with
+# `git diff packages/client-kms package.json codegen` and commit it.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
