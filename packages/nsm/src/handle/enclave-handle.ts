@@ -2,9 +2,9 @@
 // public key in an attestation document (the `Recipient` for KMS); decryptKMSEnvelopedKey() opens the
 // CiphertextForRecipient KMS returns. The private key lives in a private field: it is never
 // serialised, inspected, logged or put in an error.
-import { createHash, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
-import { decryptEnvelopedKey } from "../cms/decrypt.js";
+import { decryptEnvelopedKey, subjectKeyIdentifierOf } from "../cms/decrypt.js";
 import { parseEnvelopedData } from "../cms/parse.js";
 import { EnclaveHandleError, EnvelopeDecryptionError, NsmArgumentError, RecipientKeyMismatchError } from "../errors.js";
 import { NsmClient } from "../nsm/client.js";
@@ -61,7 +61,7 @@ export class EnclaveHandle {
     this.#privateKey = privateKey;
     this.rsaModulusBits = bits;
     this.#publicKey = new Uint8Array(createPublicKey(privateKey).export({ type: "spki", format: "der" }));
-    this.#recipientId = createHash("sha256").update(this.#publicKey).digest();
+    this.#recipientId = subjectKeyIdentifierOf(privateKey); // the identifier decryption checks, computed once for both
   }
 
   /**
