@@ -40,6 +40,11 @@ const cases: [string, (m: any) => any, RegExp][] = [
     /example\.kms#ListKeys: paginated inputToken "Marker" is not a member of its input/,
   ],
   [
+    "a paginated operation without tokens",
+    (m) => ((m.shapes["example.kms#ListKeys"].traits = { "smithy.api#paginated": { pageSize: "Limit" } }), m),
+    /example\.kms#ListKeys: paginated needs an inputToken and an outputToken/,
+  ],
+  [
     "an error trait that is neither client nor server",
     (m) => ((m.shapes["example.kms#NotFoundException"].traits["smithy.api#error"] = "nobody"), m),
     /example\.kms#NotFoundException: smithy\.api#error must be "client" or "server"/,

@@ -10,6 +10,9 @@ export function validateModel(model: Model): void {
   // The prelude is a fixed set of shapes: smithy.api#Nope is as missing as any other undefined id.
   const has = (shapes: object, id: string) => Object.prototype.hasOwnProperty.call(shapes, id);
   const exists = (id: string) => has(model.shapes, id) || has(PRELUDE, id);
+  // An operation's paginated trait is completed by its service's (Smithy merges the two).
+  const service = Object.values(model.shapes).find((s) => typeof s === "object" && s !== null && s.type === "service");
+  const servicePaginated = service?.traits?.["smithy.api#paginated"] as Record<string, unknown> | undefined;
   for (const [id, shape] of Object.entries(model.shapes)) {
     if (!SHAPE_ID.test(id)) throw new ModelValidationError(id, "is not a valid absolute shape id");
     if (typeof shape !== "object" || shape === null || Array.isArray(shape)) {
@@ -57,7 +60,7 @@ export function validateModel(model: Model): void {
         checkRef("input", shape.input);
         checkRef("output", shape.output);
         listOf(id, "errors", shape.errors).forEach((e, i) => checkRef(`errors[${i}]`, e));
-        checkPaginated(model, id, shape);
+        checkPaginated(model, id, shape, servicePaginated);
         break;
       case "service":
       case "resource":
@@ -96,10 +99,14 @@ function checkShapeTraits(id: string, shape: Shape) {
   }
 }
 
-/** A paginated operation's tokens and page size must be members of its input and output. */
-function checkPaginated(model: Model, id: string, op: Shape) {
-  const p = op.traits?.["smithy.api#paginated"] as Record<string, unknown> | undefined;
-  if (p === undefined) return;
+/** A paginated operation has both tokens, and its tokens and page size are members of its input and output. */
+function checkPaginated(model: Model, id: string, op: Shape, servicePaginated: Record<string, unknown> | undefined) {
+  const own = op.traits?.["smithy.api#paginated"] as Record<string, unknown> | undefined;
+  if (own === undefined) return;
+  const p = { ...servicePaginated, ...own };
+  if (p.inputToken === undefined || p.outputToken === undefined) {
+    throw new ModelValidationError(id, "paginated needs an inputToken and an outputToken (on the operation or its service)");
+  }
   const membersOf = (ref: { target: string } | undefined) => Object.keys(model.shapes[ref?.target ?? ""]?.members ?? {});
   const input = membersOf(op.input);
   const output = membersOf(op.output);
