@@ -10,7 +10,7 @@
 // refused at start rather than loaded; alias files are checked field by field.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { promises as fs, constants as fsc } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { KmsLocalConfigError } from "./errors.js";
 import { KEY_SPECS, KEY_USAGES } from "./key-specs.js";
 import type { AliasRecord, KeyRecord, Persistence } from "./store.js";
@@ -134,6 +134,9 @@ export async function loadOrCreateMasterKey(path: string): Promise<Buffer> {
   } finally {
     await fh.close();
   }
+  // The new file's name is durable only once its directory is: without the master key, every key
+  // written under it is lost.
+  await fsyncPath(dirname(path), fsc.O_RDONLY);
   return key;
 }
 
@@ -155,6 +158,7 @@ export class FileStore implements Persistence {
     try {
       await fs.mkdir(join(dataDir, "keys"), { recursive: true, mode: 0o700 });
       await fs.mkdir(join(dataDir, "aliases"), { recursive: true, mode: 0o700 });
+      await fsyncPath(dataDir, fsc.O_RDONLY); // the two directories' names, as writeAtomic does for files
     } catch (e) {
       throw new KmsLocalConfigError(`cannot create data directory ${dataDir}`, { cause: e });
     }

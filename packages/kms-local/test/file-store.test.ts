@@ -1,10 +1,10 @@
 // The data directory: what is written survives a restart; key material is encrypted at rest under the
 // master key, bound to its key id; the wrong master key or a damaged file stops the start with a clear error.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, promises as fsp, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileStore } from "../src/file-store";
+import { FileStore, loadOrCreateMasterKey } from "../src/file-store";
 import { KmsLocalConfigError } from "../src/errors";
 import type { KeyRecord } from "../src/store";
 
@@ -48,6 +48,31 @@ test("keys and aliases survive a reopen; the master key file is created 0600", a
   const loaded = await loadOnce();
   expect(loaded.keys).toEqual([k]);
   expect(loaded.aliases).toEqual([{ aliasName: "alias/a", targetKeyId: k.keyId, creationDate: 1, lastUpdatedDate: 2 }]);
+});
+
+test("a new master key file and the data directory's subdirectories are made durable in their directories", async () => {
+  const synced: string[] = [];
+  const open = fsp.open.bind(fsp);
+  const spy = jest.spyOn(fsp, "open").mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+    const fh = await open(...args);
+    const sync = fh.sync.bind(fh);
+    fh.sync = async () => {
+      synced.push(String(args[0]));
+      return sync();
+    };
+    return fh;
+  });
+  try {
+    const elsewhere = join(dir, "secrets");
+    await fsp.mkdir(elsewhere);
+    await loadOrCreateMasterKey(join(elsewhere, "master.key"));
+    expect(synced).toContain(elsewhere);
+    synced.length = 0;
+    await (await FileStore.open(join(dir, "data"), join(elsewhere, "master.key"))).close();
+    expect(synced).toContain(join(dir, "data"));
+  } finally {
+    spy.mockRestore();
+  }
 });
 
 test("key material is not stored in the clear", async () => {
