@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { KmsError, KMSInternalException, SerializationException, UnsupportedOperationException } from "./errors.js";
+import { KmsError, KmsLocalConfigError, KMSInternalException, SerializationException, UnsupportedOperationException } from "./errors.js";
 import { FileStore } from "./file-store.js";
 import { Input } from "./input.js";
 import { Kms } from "./kms.js";
@@ -66,6 +66,9 @@ export class KmsLocal {
   static async start(options: KmsLocalOptions = {}): Promise<KmsLocal> {
     const region = options.region ?? DEFAULT_REGION;
     const account = options.account ?? DEFAULT_ACCOUNT;
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    // NaN, say, would make every comparison with it false: no body would ever be too large.
+    if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new KmsLocalConfigError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
     const persistence = options.dataDir ? await FileStore.open(options.dataDir, options.masterKeyFile) : null;
     let store: Store | undefined;
     try {
@@ -75,7 +78,7 @@ export class KmsLocal {
       kms.keyIds(); // drops keys whose scheduled deletion date passed while kms-local was not running
       const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
       const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
-      const local = new KmsLocal(kms, server, signatures, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, options.log);
+      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, options.log);
       server.on("request", (req, res) => local.receive(req, res));
       server.on("clientError", (_err, socket) => socket.destroy());
       await new Promise<void>((resolve, reject) => {
