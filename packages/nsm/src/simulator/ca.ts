@@ -2,7 +2,8 @@
 // started kms-local can share one root by saving it with toPem() and loading it with fromPem() (or
 // loadOrCreateSimulatorCa(file)). Verifiers only need `certificate` / `certificatePem`.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
-import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { SimulatorCaError } from "../errors.js";
 import { issueCertificate, keyIdentifier, KeyUsage, type NameParts } from "./certificate.js";
 
@@ -132,14 +133,15 @@ export function createSimulatorCa(options?: SimulatorCaOptions): SimulatorCa {
 }
 
 /**
- * Loads the CA from `file`, or creates one and saves it there (mode 0600) when the file does not
- * exist. Safe when several processes start at once: the file appears whole (written aside, then
+ * Loads the CA from `file`, or creates one and saves it there (mode 0600, in a folder created
+ * with mode 0700 when missing) when the file does not exist. Safe when several processes start at once: the file appears whole (written aside, then
  * hard-linked into place), and a process that loses the race loads the winner's CA.
  */
 export function loadOrCreateSimulatorCa(file: string, options?: SimulatorCaOptions): SimulatorCa {
   if (typeof file !== "string" || file.length === 0) throw new SimulatorCaError("loadOrCreateSimulatorCa needs a file path");
   if (existsSync(file)) return SimulatorCa.fromPem(readFileSync(file, "utf8"));
   const ca = SimulatorCa.create(options);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // e.g. ".nitro/simulator-ca.pem" in a fresh checkout
   const aside = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   writeFileSync(aside, ca.toPem(), { mode: 0o600, flag: "wx" });
   try {

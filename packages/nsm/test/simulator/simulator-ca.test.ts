@@ -54,6 +54,18 @@ test("loadOrCreateSimulatorCa creates a private file once, then loads it", () =>
   }
 });
 
+test("loadOrCreateSimulatorCa creates the file's missing folder, private to its owner", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nsm-ca-dir-"));
+  try {
+    const file = join(dir, ".nitro", "simulator-ca.pem");
+    const a = loadOrCreateSimulatorCa(file);
+    expect(statSync(join(dir, ".nitro")).mode & 0o777).toBe(0o700);
+    expect(loadOrCreateSimulatorCa(file).certificate).toEqual(a.certificate);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("processes starting together end up with one shared CA", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nsm-ca-race-"));
   try {
