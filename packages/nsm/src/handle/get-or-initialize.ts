@@ -18,7 +18,10 @@ export function getOrInitializeHandle(options?: EnclaveHandleOptions): Promise<E
   }
   if (current) {
     const first = current.options;
-    if (options !== undefined && (checked.rsaModulusBits !== first.rsaModulusBits || (checked.transport !== undefined && checked.transport !== first.transport))) {
+    // Only what this caller asked for counts: an option left out means "whatever the handle has".
+    const askedBits = options?.rsaModulusBits !== undefined && checked.rsaModulusBits !== first.rsaModulusBits;
+    const askedTransport = checked.transport !== undefined && checked.transport !== first.transport;
+    if (askedBits || askedTransport) {
       return Promise.reject(new EnclaveHandleError("the process's enclave handle was already initialised with other options"));
     }
     return current.promise;

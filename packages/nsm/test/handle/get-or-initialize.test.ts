@@ -67,6 +67,15 @@ test("asking for a different handle than the one the process has is an error, no
   await expect(getOrInitializeHandle({ transport, rsaModulusBits: 2048 })).resolves.toBe(handle);
 });
 
+test("a later caller that leaves rsaModulusBits out gets the handle, whatever size it was made with", async () => {
+  const { getOrInitializeHandle } = freshModule();
+  const { transport } = countingTransport();
+  const handle = await getOrInitializeHandle({ transport, rsaModulusBits: 3072 });
+  expect(handle.rsaModulusBits).toBe(3072);
+  await expect(getOrInitializeHandle({ transport })).resolves.toBe(handle);
+  await expect(getOrInitializeHandle({ transport, rsaModulusBits: 2048 })).rejects.toMatchObject({ code: "ENCLAVE_HANDLE_INIT_FAILED" });
+});
+
 test("invalid options are refused without starting an initialisation", async () => {
   const { getOrInitializeHandle } = freshModule();
   await expect(getOrInitializeHandle({ rsaModulusBits: 512 as 2048 })).rejects.toMatchObject({ code: "NSM_BAD_ARGUMENT" });
