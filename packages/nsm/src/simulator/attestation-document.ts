@@ -2,20 +2,15 @@
 // [protected = h'a1013822' ({1: -35}, ES384), unprotected = {}, payload, signature = raw r||s over
 // ["Signature1", protected, h'', payload] with SHA-384], the payload keys in the NSM's order.
 import { sign, type KeyObject } from "node:crypto";
+import type { AttestationDocument } from "../attestation/document.js";
 import { array, bytes, indefiniteMap, map, NULL, text, uint, uint64Head } from "./cbor-writer.js";
 
 export const ES384_PROTECTED_HEADER = Uint8Array.of(0xa1, 0x01, 0x38, 0x22);
 
-export interface DocumentFields {
-  moduleId: string;
+/** The payload fields as the parser returns them, but with the timestamp in ms as the NSM writes it. */
+export type DocumentFields = Pick<AttestationDocument, "moduleId" | "pcrs" | "certificate" | "cabundle" | "publicKey" | "userData" | "nonce"> & {
   timestamp: number;
-  pcrs: Map<number, Uint8Array>;
-  certificate: Uint8Array;
-  cabundle: Uint8Array[];
-  publicKey: Uint8Array | null;
-  userData: Uint8Array | null;
-  nonce: Uint8Array | null;
-}
+};
 
 export function encodePayload(f: DocumentFields, indefiniteLength: boolean): Uint8Array {
   const optional = (b: Uint8Array | null) => (b === null ? NULL : bytes(b));
