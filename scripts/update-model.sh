@@ -2,7 +2,7 @@
 # Moves the generated client to a new KMS Smithy model: regenerates packages/client-kms from it, points
 # `pnpm codegen` at it, builds the package and runs the client's tests.
 #
-#   scripts/update-model.sh ../shared/models/kms-YYYY-MM-DD.json [3.NNNN.0]
+#   scripts/update-model.sh codegen/models/kms-YYYY-MM-DD.json [3.NNNN.0]
 #
 # The optional second argument is the version of the upstream @aws-sdk/client-kms built from that model;
 # the generated package takes it as its own version (PACKAGE_VERSION in codegen/src/emit/context.ts).

@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 import type { Model } from "../src/model/types";
 
 export const REPO = join(__dirname, "..", "..");
-export const MODELS = join(REPO, "..", "shared", "models");
+export const MODELS = join(REPO, "codegen", "models");
 export const CURRENT_MODEL = join(MODELS, "kms-2026-06-19.json");
 export const PRE_RECIPIENT_MODEL = join(MODELS, "kms-2023-04-25-pre-recipient.json");
 export const FIRST_RECIPIENT_MODEL = join(MODELS, "kms-2023-05-first-recipient.json");

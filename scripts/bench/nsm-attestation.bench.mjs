@@ -23,7 +23,7 @@ const nsm = loadNsm();
 const DOCUMENTS = [
   ["evervault_beta_valid-attestation-doc_2022-10-13.cose", "2022-10-13T08:58:02.136Z"],
   ["real-nsm-attestation-2026-01-03-indefinite-map.cose", "2026-01-03T20:41:07.402Z"],
-].map(([file, iso]) => ({ file, bytes: readFileSync(join(root, "../shared/vectors/attestation", file)), at: new Date(iso) }));
+].map(([file, iso]) => ({ file, bytes: readFileSync(join(root, "test/vectors/attestation", file)), at: new Date(iso) }));
 
 const evervault = await import("@evervault/wasm-attestation-bindings");
 evervault.initSync({ module: readFileSync(require.resolve("@evervault/wasm-attestation-bindings/index_bg.wasm")) });

@@ -1,5 +1,5 @@
 // `pnpm bench nsm-cms`: decryptEnvelopedKey against the raw floor, side by side in one run, on the real
-// KMS CiphertextForRecipient (../shared/vectors/cms/kms-sample-1, RSA-2048). Candidates:
+// KMS CiphertextForRecipient (test/vectors/cms/kms-sample-1, RSA-2048). Candidates:
 //   - floor: node:crypto alone on fields extracted beforehand: RSA-OAEP-SHA256 privateDecrypt of the
 //     wrapped key, then AES-256-CBC decipher (no parsing, no checks);
 //   - ours: decryptEnvelopedKey(ciphertextForRecipient, privateKey): BER parse with the package's own
@@ -28,7 +28,7 @@ const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 150);
 
 const nsm = loadNsm();
 const nsmRequire = createRequire(join(root, "packages/nsm/package.json"));
-const sample = join(root, "../shared/vectors/cms/kms-sample-1");
+const sample = join(root, "test/vectors/cms/kms-sample-1");
 const blob = readFileSync(join(sample, "ciphertext_for_recipient.der"));
 const pem = readFileSync(join(sample, "private_key_pkcs8.pem"), "utf8");
 const privateKey = createPrivateKey(pem);

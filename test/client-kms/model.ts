@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const MODEL_PATH = join(__dirname, "../../../shared/models/kms-2026-06-19.json");
+export const MODEL_PATH = join(__dirname, "../../codegen/models/kms-2026-06-19.json");
 
 export interface Member {
   target: string;

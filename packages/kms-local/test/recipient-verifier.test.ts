@@ -1,4 +1,4 @@
-// The Recipient check on real AWS documents (../shared/vectors): they chain to the AWS Nitro root, which
+// The Recipient check on real AWS documents (test/vectors): they chain to the AWS Nitro root, which
 // kms-local trusts by default, and are refused once their certificates have expired, i.e. at any time
 // after their own 3-hour window, including now; cached answers obey the same window.
 import { readFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { SerializationException, ValidationException } from "../src/errors";
 import { Input } from "../src/input";
 import { RecipientVerifier } from "../src/recipient";
 
-const vector = (name: string) => readFileSync(join(__dirname, "../../../../shared/vectors/attestation", name));
+const vector = (name: string) => readFileSync(join(__dirname, "../../../test/vectors/attestation", name));
 const real = vector("blocky_nitro_attestation.cose");
 const takenAt = parseAttestation(real).timestamp.getTime();
 /** A request's Recipient member carrying `document` (base64 text, or bytes to encode). */

@@ -1,7 +1,7 @@
 // The attestation document inside the COSE_Sign1 payload, checked field by field against the NSM's
 // specification (aws-nitro-enclaves-nsm-api docs/attestation_process.md). The optional fields may be
 // up to 1024 bytes: the CDDL there says user_data = bytes .size (0..1024), and real NSMs emit
-// 1024-byte public_key, user_data and nonce (see ../shared/vectors/attestation).
+// 1024-byte public_key, user_data and nonce (see test/vectors/attestation).
 import { AttestationFormatError } from "../errors.js";
 import { CborError, CborReader, type CborMap, type CborValue } from "./cbor.js";
 import { readCoseSign1 } from "./cose.js";

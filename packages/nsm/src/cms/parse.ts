@@ -1,5 +1,5 @@
 // Reads a KMS CiphertextForRecipient: a CMS ContentInfo holding EnvelopedData (RFC 5652) in exactly
-// the shape KMS emits (../shared/vectors/README.md): BER with indefinite lengths, version 2, one
+// the shape KMS emits (test/vectors/README.md): BER with indefinite lengths, version 2, one
 // KeyTransRecipientInfo v2 addressed by subjectKeyIdentifier, RSAES-OAEP with SHA-256 and
 // MGF1-SHA-256 (RFC 4055), id-data content under AES-256-CBC. Anything else is refused.
 //

@@ -1,9 +1,9 @@
-// The real NSM attestation documents in ../shared/vectors/attestation, with the facts their README
+// The real NSM attestation documents in test/vectors/attestation, with the facts their README
 // states (written out here by hand, so tests compare against them rather than against our parser).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const VECTORS = join(__dirname, "../../../../../shared/vectors");
+export const VECTORS = join(__dirname, "../../../../test/vectors");
 
 export interface RealDocument {
   file: string;

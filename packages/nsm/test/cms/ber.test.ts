@@ -13,7 +13,7 @@ import { readEnvelopedData } from "../../src/cms/parse.js";
 import { FUZZ_SEED, fuzzCases, mutate, rng } from "../attestation/mutate.js";
 import { REAL_DOCUMENTS } from "../attestation/vectors.js";
 
-const CMS = join(__dirname, "../../../../../shared/vectors/cms");
+const CMS = join(__dirname, "../../../../test/vectors/cms");
 
 interface AsnNode {
   idBlock: { tagClass: number; tagNumber: number; isConstructed: boolean };

@@ -6,7 +6,7 @@ import { EnvelopeDecryptionError, NitroEnclavesError, decryptEnvelopedKey, parse
 import { pkcs7PaddingLength } from "../../src/cms/decrypt.js";
 import { makeRecipient, openssl, opensslEncrypt, type OpensslRecipient } from "./openssl.js";
 
-const CMS = join(__dirname, "../../../../../shared/vectors/cms");
+const CMS = join(__dirname, "../../../../test/vectors/cms");
 const read = (...p: string[]) => readFileSync(join(CMS, ...p));
 
 function expectEnvelopeError(fn: () => unknown, debugPattern?: RegExp): EnvelopeDecryptionError {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { EnvelopeDecryptionError, decryptEnvelopedKey, parseEnvelopedData } from "@nitro-enclaves-sdk/nsm";
 import { FUZZ_SEED, fuzzCases, mutate, rng } from "../attestation/mutate.js";
 
-const CMS = join(__dirname, "../../../../../shared/vectors/cms");
+const CMS = join(__dirname, "../../../../test/vectors/cms");
 const read = (...p: string[]) => readFileSync(join(CMS, ...p));
 
 function attempt<T>(fn: () => T, label: string): T | EnvelopeDecryptionError {

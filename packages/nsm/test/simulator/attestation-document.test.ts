@@ -1,4 +1,4 @@
-// Simulated attestation documents against the real ones in ../shared/vectors/attestation: same COSE
+// Simulated attestation documents against the real ones in test/vectors/attestation: same COSE
 // framing byte for byte, same payload key order and encodings, and a signature and certificate chain
 // that the openssl CLI accepts under the simulator root (and refuses under the AWS root).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -11,7 +11,7 @@ import { SimulatedNsm } from "../../src/simulator/simulated-nsm";
 import { createSimulatorCa } from "../../src/simulator/ca";
 import { content, cose, readItem, children } from "./cbor-skeleton";
 
-const VECTORS = join(__dirname, "../../../../../shared/vectors");
+const VECTORS = join(__dirname, "../../../../test/vectors");
 const real = (name: string) => new Uint8Array(readFileSync(join(VECTORS, "attestation", name)));
 const newest = real("real-nsm-attestation-2026-01-03-indefinite-map.cose");
 const older = real("evervault_beta_valid-attestation-doc_2022-10-13.cose");
