@@ -4,14 +4,15 @@
 import { MalformedPolicyDocumentException } from "../errors.js";
 import { compileCondition, type ConditionTest } from "./operators.js";
 import { actionMatcher, resourceMatcher } from "./patterns.js";
-import { principalMatches } from "./principals.js";
-import type { ConditionContext, KeyPolicy, PolicyDecision, PolicyStatement, RequestToAuthorize } from "./types.js";
+import { principalMatcher, type PrincipalMatcher } from "./principals.js";
+import type { KeyPolicy, PolicyDecision, PolicyStatement, RequestToAuthorize } from "./types.js";
 
 /** A statement with its patterns and condition values read once, when the policy is parsed. */
 interface CompiledStatement {
   readonly source: PolicyStatement;
   /** False for a statement without Action/NotAction or Resource/NotResource: it never applies. */
   readonly effective: boolean;
+  readonly principal: PrincipalMatcher;
   readonly action: (lowerCaseAction: string) => boolean;
   readonly resource: (arn: string) => boolean;
   readonly conditions: readonly { key: string; test: ConditionTest }[];
@@ -28,6 +29,7 @@ function compileStatement(s: PolicyStatement): CompiledStatement {
   return {
     source: s,
     effective: actions !== undefined && resources !== undefined,
+    principal: principalMatcher(s.principals),
     action: s.notActions ? (a) => !actionHit(a) : actionHit,
     resource: resources === undefined ? never : s.notResources ? (r) => !resourceHit(r) : resourceHit,
     conditions: s.conditions.map((c) => {
@@ -56,20 +58,19 @@ export function compilePolicy(policy: KeyPolicy): readonly CompiledStatement[] {
 }
 
 /**
- * The request's condition keys, with aws:PrincipalArn taken from the request itself so that it always
- * agrees with the identity the Principal element was matched against.
+ * A request's values for a condition key. aws:PrincipalArn is taken from the request itself, so that it
+ * always agrees with the identity the Principal element was matched against.
  */
-const conditionKeysOf = (request: RequestToAuthorize): ConditionContext => ({
-  get: (key) => (key === "aws:principalarn" ? [request.principalArn] : request.context.get(key)),
-});
+const requestValues = (request: RequestToAuthorize, key: string) =>
+  key === "aws:principalarn" ? [request.principalArn] : request.context.get(key);
 
-function applies(s: CompiledStatement, request: RequestToAuthorize, action: string, context: ConditionContext): boolean {
+function applies(s: CompiledStatement, request: RequestToAuthorize, action: string): boolean {
   return (
     s.effective &&
-    principalMatches(s.source.principals, request) &&
+    s.principal(request) &&
     s.action(action) &&
     s.resource(request.resource) &&
-    s.conditions.every((c) => c.test(context.get(c.key)))
+    s.conditions.every((c) => c.test(requestValues(request, c.key)))
   );
 }
 
@@ -77,12 +78,11 @@ const decidedBy = ({ index, sid }: PolicyStatement) => (sid === undefined ? { in
 
 export function evaluate(policy: KeyPolicy, request: RequestToAuthorize): PolicyDecision {
   const action = request.action.toLowerCase();
-  const context = conditionKeysOf(request);
   let allow: PolicyStatement | undefined;
   for (const s of compilePolicy(policy)) {
     // Once an Allow has applied, only a Deny can change the decision.
     if (s.source.effect === "Allow" && allow) continue;
-    if (!applies(s, request, action, context)) continue;
+    if (!applies(s, request, action)) continue;
     if (s.source.effect === "Deny") return { decision: "ExplicitDeny", statement: decidedBy(s.source) };
     allow = s.source;
   }

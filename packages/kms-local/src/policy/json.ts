@@ -13,7 +13,8 @@ export function firstDuplicateMember(text: string): string | undefined {
       while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
       const names = open[open.length - 1];
       if (expectName && names) {
-        const name = JSON.parse(text.slice(i, end + 1)) as string;
+        const raw = text.slice(i + 1, end);
+        const name = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (names.has(name)) return name;
         names.add(name);
         expectName = false;

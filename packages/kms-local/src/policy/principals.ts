@@ -5,7 +5,6 @@
 // ARN names every session of that role (the request's principalArn is the role for a session); a session
 // ARN names that session only.
 import { MalformedPolicyDocumentException } from "../errors.js";
-import { arnParts } from "./patterns.js";
 import type { PolicyPrincipals, RequestToAuthorize } from "./types.js";
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -61,12 +60,24 @@ export function parsePrincipals(value: unknown): PolicyPrincipals {
   return out;
 }
 
-export function principalMatches(principals: PolicyPrincipals, request: RequestToAuthorize): boolean {
-  if (principals.any) return true;
-  return principals.aws.some((entry) => {
-    if (ACCOUNT_ID.test(entry)) return entry === request.principalAccount;
+/** Tests whether a request's caller is one of a statement's principals. */
+export type PrincipalMatcher = (request: RequestToAuthorize) => boolean;
+
+/** Compiles a statement's principals once: accounts by id, exact ARNs in a set. */
+export function principalMatcher(principals: PolicyPrincipals): PrincipalMatcher {
+  if (principals.any) return () => true;
+  const accounts = new Set<string>();
+  const rootPartitions = new Map<string, string[]>();
+  const arns = new Set<string>();
+  for (const entry of principals.aws) {
     const root = ACCOUNT_ROOT.exec(entry);
-    if (root) return root[2] === request.principalAccount && root[1] === arnParts(request.callerArn)?.[1];
-    return entry === request.callerArn || entry === request.principalArn;
-  });
+    if (ACCOUNT_ID.test(entry)) accounts.add(entry);
+    else if (root) rootPartitions.set(root[2], [...(rootPartitions.get(root[2]) ?? []), root[1]]);
+    else arns.add(entry);
+  }
+  return (request) =>
+    accounts.has(request.principalAccount) ||
+    (rootPartitions.get(request.principalAccount)?.some((partition) => request.callerArn.startsWith(`arn:${partition}:`)) ?? false) ||
+    arns.has(request.callerArn) ||
+    arns.has(request.principalArn);
 }
