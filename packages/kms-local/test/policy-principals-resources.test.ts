@@ -14,7 +14,7 @@ const bySession = (callerArn = SESSION, principalArn = ROLE) => request({ caller
 const decision = (statement: object, req = request()) => evaluate(policy(statement), req).decision;
 
 describe("Principal", () => {
-  test("a role ARN matches every session of that role, and not the role's other sessions' neighbours", () => {
+  test("a role ARN matches every session of that role, and no session of another role", () => {
     expect(decision(allow({ Principal: { AWS: ROLE } }), bySession())).toBe("Allow");
     expect(decision(allow({ Principal: { AWS: ROLE } }), bySession(OTHER_SESSION))).toBe("Allow");
     expect(decision(allow({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:role/other` } }), bySession())).toBe("ImplicitDeny");

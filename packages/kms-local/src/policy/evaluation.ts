@@ -19,7 +19,6 @@ interface CompiledStatement {
 }
 
 const anyOf = <T>(tests: readonly ((x: T) => boolean)[]) => (x: T) => tests.some((t) => t(x));
-const never = () => false;
 
 function compileStatement(s: PolicyStatement): CompiledStatement {
   const actions = s.actions ?? s.notActions;
@@ -31,7 +30,7 @@ function compileStatement(s: PolicyStatement): CompiledStatement {
     effective: actions !== undefined && resources !== undefined,
     principal: principalMatcher(s.principals),
     action: s.notActions ? (a) => !actionHit(a) : actionHit,
-    resource: resources === undefined ? never : s.notResources ? (r) => !resourceHit(r) : resourceHit,
+    resource: s.notResources ? (r) => !resourceHit(r) : resourceHit,
     conditions: s.conditions.map((c) => {
       const test = compileCondition(c, c.values);
       if (!test) {
