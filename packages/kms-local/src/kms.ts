@@ -135,10 +135,13 @@ export class Kms {
 
   /** Evaluates the key policy; refuses as KMS words it. */
   authorize(key: StoredKey, action: string, caller: Caller, context: ConditionContext) {
-    const decision = evaluate(key.policy, {
+    const resource = this.keyArn(key.record.keyId);
+    const { decision } = evaluate(key.policy, {
+      callerArn: caller.principalArn,
       principalArn: caller.principalArn,
       principalAccount: caller.account,
       action: `kms:${action}`,
+      resource,
       context,
     });
     if (decision === "Allow") return;
@@ -146,7 +149,7 @@ export class Kms {
       ? "with an explicit deny in a resource-based policy"
       : `because no resource-based policy allows the kms:${action} action`;
     throw new AccessDeniedException(
-      `User: ${caller.principalArn} is not authorized to perform: kms:${action} on resource: ${this.keyArn(key.record.keyId)} ${why}`,
+      `User: ${caller.principalArn} is not authorized to perform: kms:${action} on resource: ${resource} ${why}`,
     );
   }
 

@@ -16,13 +16,15 @@ import { keyIdRule, type Operation } from "./types.js";
 const POLICY_RULE = { min: 1, max: 131072, pattern: /^[\u0009\u000A\u000D\u0020-\u00FF]+$/ };
 
 /** KMS refuses a policy that would lock the caller out of changing it again, unless told to bypass the check. */
-function checkLockout(kms: Kms, policyText: string, caller: Caller, bypass: boolean | undefined) {
+function checkLockout(kms: Kms, keyId: string, policyText: string, caller: Caller, bypass: boolean | undefined) {
   const policy = parseKeyPolicy(policyText);
   if (bypass) return;
-  const decision = evaluate(policy, {
+  const { decision } = evaluate(policy, {
+    callerArn: caller.principalArn,
     principalArn: caller.principalArn,
     principalAccount: caller.account,
     action: "kms:PutKeyPolicy",
+    resource: kms.keyArn(keyId),
     context: kms.conditionContext(caller),
   });
   if (decision !== "Allow") {
@@ -65,12 +67,13 @@ export const CreateKey: Operation = async (kms, input, caller) => {
     throw new ValidationException(`KeyUsage ${usage} is not compatible with KeySpec ${spec}. Valid KeyUsage values for ${spec}: ${info.usages.join(", ")}.`);
   }
 
+  const keyId = randomUUID();
   const policyText = policy ?? defaultKeyPolicy(kms.settings.account);
-  if (policy !== undefined) checkLockout(kms, policyText, caller, bypass);
+  if (policy !== undefined) checkLockout(kms, keyId, policyText, caller, bypass);
   kms.dryRun(input);
 
   const key = new StoredKey({
-    keyId: randomUUID(),
+    keyId,
     creationDate: Date.now(),
     description,
     keyUsage: usage,
@@ -174,7 +177,7 @@ export const PutKeyPolicy: Operation = async (kms, input, caller) => {
   const bypass = input.boolean("BypassPolicyLockoutSafetyCheck");
   const key = describedKey(kms, input, caller, "PutKeyPolicy");
   if (key.record.state === "PendingDeletion") throw new KMSInvalidStateException(`${kms.keyArn(key.record.keyId)} is pending deletion.`);
-  checkLockout(kms, policy, caller, bypass);
+  checkLockout(kms, key.record.keyId, policy, caller, bypass);
   key.record.policy = policy;
   await kms.store.putKey(key);
   return {};
