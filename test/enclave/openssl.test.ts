@@ -31,14 +31,12 @@ describe.each(SDKS)("plugin results against openssl cms -decrypt, on %s", (_name
     admin = kmsClient(sdk, kms.local.endpoint);
     client = kmsClient(sdk, kms.local.endpoint);
     client.middlewareStack.use(enclaveRecipient(handle));
-    client.middlewareStack.addRelativeTo(
-      (next) => async (args) => {
-        const result = await next(args);
-        seen.push((result.output as { CiphertextForRecipient: Uint8Array }).CiphertextForRecipient);
-        return result;
-      },
-      { relation: "after", toMiddleware: ENCLAVE_RECIPIENT_MIDDLEWARE, name: "seeCiphertextForRecipient" },
-    );
+    const see = (next: (args: unknown) => Promise<{ output: unknown }>) => async (args: unknown) => {
+      const result = await next(args);
+      seen.push((result.output as { CiphertextForRecipient: Uint8Array }).CiphertextForRecipient);
+      return result;
+    };
+    client.middlewareStack.addRelativeTo(see as never, { relation: "after", toMiddleware: ENCLAVE_RECIPIENT_MIDDLEWARE, name: "seeCiphertextForRecipient" });
     keyId = (await admin.send(new sdk.CreateKeyCommand({ Policy: releaseOnlyTo(kms.pcr0) }))).KeyMetadata!.Arn!;
     const agreement = await admin.send(new sdk.CreateKeyCommand({ KeySpec: "ECC_NIST_P256", KeyUsage: "KEY_AGREEMENT", Policy: releaseOnlyTo(kms.pcr0) }));
     agreementKeyId = agreement.KeyMetadata!.Arn!;
@@ -66,7 +64,7 @@ describe.each(SDKS)("plugin results against openssl cms -decrypt, on %s", (_name
     else command = new sdk.DeriveSharedSecretCommand({ KeyId: agreementKeyId, KeyAgreementAlgorithm: "ECDH", PublicKey: peer });
 
     seen.length = 0;
-    const out = (await client.send(command as never)) as Record<string, unknown>;
+    const out = (await client.send(command as never)) as unknown as Record<string, unknown>;
     expect(seen).toHaveLength(1);
     expect(seen[0]).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(out[member] as Uint8Array)).toEqual(opensslCmsDecrypt(seen[0], privateKey));
