@@ -3,11 +3,18 @@
 import { AttestationUnavailableError, type RecipientHandle } from "../../src/index";
 import { RecipientCache } from "../../src/kms/recipient-cache";
 
-function fakeHandle() {
-  const state = {
+interface FakeHandle {
+  calls: number;
+  fail: Error | undefined;
+  answer: unknown;
+  handle: RecipientHandle;
+}
+
+function fakeHandle(): FakeHandle {
+  const state: FakeHandle = {
     calls: 0,
-    fail: undefined as Error | undefined,
-    answer: undefined as unknown,
+    fail: undefined,
+    answer: undefined,
     handle: {
       recipient: async () => {
         state.calls++;
@@ -15,7 +22,7 @@ function fakeHandle() {
         return (state.answer ?? { AttestationDocument: new Uint8Array([state.calls, 0xd0]), KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" }) as never;
       },
       decryptKMSEnvelopedKey: () => Buffer.alloc(0),
-    } satisfies RecipientHandle,
+    },
   };
   return state;
 }
