@@ -31,7 +31,7 @@ class Lease implements RecipientLease {
     private readonly document: Uint8Array,
   ) {}
   recipient(): KmsRecipient {
-    return { AttestationDocument: Uint8Array.from(this.document), KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" };
+    return { AttestationDocument: new Uint8Array(this.document), KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" };
   }
 }
 
@@ -84,6 +84,6 @@ export class RecipientCache {
     if (!(document instanceof Uint8Array) || document.length === 0 || ownProperty(recipient, "KeyEncryptionAlgorithm") !== "RSAES_OAEP_SHA_256") {
       throw new AttestationUnavailableError("the enclave handle returned a malformed Recipient");
     }
-    return Uint8Array.from(document); // ours: nothing the handle keeps can change it later
+    return new Uint8Array(document); // a copy of ours (a Buffer.slice would share memory): nothing the handle keeps can change it later
   }
 }
