@@ -6,10 +6,11 @@
 // `Recipient` it attaches the handle's, and answers with the plaintext the caller would get outside an
 // enclave (see attested-response.ts). A caller's own `Recipient` is left alone, and so is its response.
 //
-// Decryption failures are fail-stop: the document that led to one is not sent again. When the handle says
-// the ciphertext was made for a key it has since retired (ENCLAVE_KEY_RETIRED: it rotates its key after a
-// failure), the call is sent once more with a fresh document for the new key; after any other failure it
-// is not, so that nobody relaying the traffic gets a second decryption attempt to learn from.
+// Failures are fail-stop: a document that took part in a failed call (KMS refused it, the response was
+// refused, or decryption failed) is not sent again. When the handle says the ciphertext was made for a key
+// it has since retired (ENCLAVE_KEY_RETIRED: it rotates its key after a decryption failure), the call is
+// sent once more with a fresh document for the new key; after any other failure it is not, so that nobody
+// relaying the traffic gets a second decryption attempt to learn from.
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments, InitializeHandlerOutput, InitializeHandlerOptions, Pluggable } from "@smithy/types";
 import { EnclaveOptionsError, RecipientDecryptionError } from "../errors.js";
 import { ownProperty } from "../own-property.js";
@@ -69,19 +70,12 @@ async function sendAttested(
 ): Promise<InitializeHandlerOutput<Output>> {
   let lease = await recipients.get();
   for (let retried = false; ; retried = true) {
-    let result: InitializeHandlerOutput<Output>;
     try {
-      result = await next({ ...args, input: { ...args.input, Recipient: lease.recipient() } });
-    } catch (error) {
-      recipients.drop(lease); // a document KMS (or the way to it) refused is not sent again
-      throw error;
-    }
-    try {
+      const result = await next({ ...args, input: { ...args.input, Recipient: lease.recipient() } });
       return { ...result, output: await openAttestedResponse(result.output, operation, handle) };
     } catch (error) {
-      if (!(error instanceof RecipientDecryptionError)) throw error;
-      recipients.drop(lease);
-      if (retried || !isKeyRetired(error.cause)) throw error;
+      recipients.drop(lease); // a document that took part in a failed call is not sent again
+      if (retried || !(error instanceof RecipientDecryptionError) || !isKeyRetired(error.cause)) throw error;
       lease = await recipients.refresh();
     }
   }

@@ -13,14 +13,15 @@ export interface EnclaveRecipientOptions {
 export const DEFAULT_ATTESTATION_REUSE_MS = 60_000;
 
 /**
- * The longest reuse accepted: 5 minutes. KMS's API reference (RecipientInfo, and the Recipient member of
- * Decrypt, GenerateDataKey, GenerateDataKeyPair, GenerateRandom, DeriveSharedSecret) and its developer guide
- * ("Cryptographic attestation support in AWS KMS", "How to make attested calls to AWS KMS") state no age
- * limit of their own for a Recipient document: what is documented is the signature, the certificate chain
- * valid at the time of the request (the NSM's signing certificate lives about three hours, per the
- * aws-nitro-enclaves-nsm-api "Attestation Process" document) and the key policy. 5 minutes stays far inside
- * that bound and equals the clock skew KMS documents for SigV4-signed requests, the one freshness window KMS
- * does state; a document KMS refuses is never sent again (see enclave-recipient.ts).
+ * The longest reuse accepted: 5 minutes. KMS documents no age limit of its own for a Recipient attestation
+ * document: its API reference (RecipientInfo, and the Recipient member of Decrypt, GenerateDataKey,
+ * GenerateDataKeyPair, GenerateRandom, DeriveSharedSecret) and its developer guide ("Cryptographic
+ * attestation support in AWS KMS", "How to make attested calls to AWS KMS") name only the document's
+ * signature, its certificate chain and the key policy; a verifier checks the chain at the time of use
+ * (aws-nitro-enclaves-nsm-api, docs/attestation_process.md, "Certificates validity"), and an NSM's signing
+ * certificate lives about three hours. 5 minutes stays far inside that, and equals the clock skew AWS
+ * allows a SigV4-signed request, the one freshness window a KMS request is documented to have. A document KMS refuses is not sent again
+ * (enclave-recipient.ts), so a stricter window on KMS's side would cost one failed call, not an outage.
  */
 export const MAX_ATTESTATION_REUSE_MS = 5 * 60_000;
 

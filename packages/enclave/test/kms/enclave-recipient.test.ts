@@ -127,19 +127,21 @@ test("the plaintext is copied out of the handle's buffer (which may share a pool
   expect(pooled.every((b) => b === 0)).toBe(true);
 });
 
-test("after a KMS error the document is not reused", async () => {
+test("after a KMS error or a refused response the document is not reused", async () => {
   const fake = fakeHandle();
-  let fail = true;
+  let answer: "error" | "stripped" | "ok" = "error";
   const next: Next = async () => {
-    if (fail) throw Object.assign(new Error("refused"), { name: "AccessDeniedException" });
-    return { output: { CiphertextForRecipient: new Uint8Array([1]) }, response: {} };
+    if (answer === "error") throw Object.assign(new Error("refused"), { name: "AccessDeniedException" });
+    return { output: answer === "stripped" ? {} : { CiphertextForRecipient: new Uint8Array([1]) }, response: {} };
   };
   const mw = middlewareOf(fake.handle).mw(next, KMS("Decrypt"));
   await expect(mw({ input: {} })).rejects.toMatchObject({ name: "AccessDeniedException" });
-  fail = false;
+  answer = "stripped";
+  await expect(mw({ input: {} })).rejects.toThrow(MissingCiphertextForRecipientError);
+  answer = "ok";
   await mw({ input: {} });
   await mw({ input: {} });
-  expect(fake.recipientCalls).toBe(2);
+  expect(fake.recipientCalls).toBe(3);
 });
 
 test("a plain decryption failure: typed, not sent again, and the document is dropped", async () => {
