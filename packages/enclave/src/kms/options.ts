@@ -20,8 +20,9 @@ export const DEFAULT_ATTESTATION_REUSE_MS = 60_000;
  * signature, its certificate chain and the key policy; a verifier checks the chain at the time of use
  * (aws-nitro-enclaves-nsm-api, docs/attestation_process.md, "Certificates validity"), and an NSM's signing
  * certificate lives about three hours. 5 minutes stays far inside that, and equals the clock skew AWS
- * allows a SigV4-signed request, the one freshness window a KMS request is documented to have. A document KMS refuses is not sent again
- * (enclave-recipient.ts), so a stricter window on KMS's side would cost one failed call, not an outage.
+ * allows a SigV4-signed request, the one freshness window a KMS request is documented to have. A document
+ * KMS refuses is not sent again (enclave-recipient.ts), so a stricter window on KMS's side would cost one
+ * failed call, not an outage.
  */
 export const MAX_ATTESTATION_REUSE_MS = 5 * 60_000;
 
