@@ -33,8 +33,8 @@ const { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } = loa
 const { KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand } = load("client-kms");
 const { enclaveRecipient } = load("enclave");
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
-const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 800);
 const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench-secret" };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
