@@ -98,6 +98,16 @@ export class EnclaveHandle {
   }
 
   /**
+   * A KMS `Recipient` for this handle's key: a fresh attestation document carrying the public key, and
+   * the only key encryption algorithm KMS accepts.
+   */
+  async recipient(options: Pick<AttestOptions, "nonce" | "userData"> = {}): Promise<{ AttestationDocument: Uint8Array; KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" }> {
+    if (typeof options !== "object" || options === null) throw new NsmArgumentError("recipient() takes an options object");
+    const AttestationDocument = await this.attest({ nonce: options.nonce, userData: options.userData });
+    return { AttestationDocument, KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" };
+  }
+
+  /**
    * Decrypts a KMS CiphertextForRecipient made for this handle's key (returns the plaintext, e.g. a
    * data key). A ciphertext made for another key (a document attested with a caller's own publicKey)
    * fails with RecipientKeyMismatchError; every other failure is EnvelopeDecryptionError.
