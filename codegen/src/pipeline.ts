@@ -1,4 +1,6 @@
 // load -> validate -> transforms -> emitters -> atomic write. Nothing is written unless every step succeeds.
+// The package's name and version come from the codegen config (see config.ts); the caller passes them.
+import type { PackageIdentity } from "./config";
 import { CodegenError } from "./errors";
 import { loadModel } from "./model/load";
 import { validateModel } from "./model/validate";
@@ -27,12 +29,17 @@ export function transformModel(model: Model): { model: Model; applied: string[] 
   return { model, applied };
 }
 
-/** Every file of the package, in memory: [relative path, content], sorted by path. */
-export function renderPackage(modelPath: string): { files: [string, string][]; operations: number; applied: string[] } {
+/** Loads, validates and transforms a model: the model the emitters see. */
+export function loadTransformedModel(modelPath: string): { model: Model; applied: string[] } {
   const loaded = loadModel(modelPath);
   validateModel(loaded);
-  const { model, applied } = transformModel(loaded);
-  const ctx = buildContext(model, modelPath);
+  return transformModel(loaded);
+}
+
+/** Every file of the package, in memory: [relative path, content], sorted by path. */
+export function renderPackage(modelPath: string, pkg: PackageIdentity): { files: [string, string][]; operations: number; applied: string[] } {
+  const { model, applied } = loadTransformedModel(modelPath);
+  const ctx = buildContext(model, modelPath, pkg);
   const files: [string, string][] = [];
   const seen = new Set<string>();
   for (const [name, emit] of Object.entries(EMITTERS)) {
@@ -46,8 +53,8 @@ export function renderPackage(modelPath: string): { files: [string, string][]; o
   return { files, operations: ctx.operations.length, applied };
 }
 
-export function generate(modelPath: string, outDir: string): GenerateResult {
-  const { files, operations, applied } = renderPackage(modelPath);
+export function generate(modelPath: string, outDir: string, pkg: PackageIdentity): GenerateResult {
+  const { files, operations, applied } = renderPackage(modelPath, pkg);
   swapDirectory(outDir, files);
   return { files: files.length, operations, applied };
 }

@@ -1,6 +1,7 @@
 // Everything the emitters derive from the (transformed) model, computed once: the service, its operations,
 // the shapes they reach, and how each shape is written as a TypeScript type and as a schema.
 import { basename } from "node:path";
+import type { PackageIdentity } from "../config";
 import { UnsupportedModelError } from "../errors";
 import { PRELUDE } from "../model/prelude";
 import { serviceOf, type ServiceInfo } from "../model/service";
@@ -22,8 +23,8 @@ export interface Context {
   service: ServiceInfo;
   /** Client name prefix, e.g. KMS (KMSClient, KMSServiceException). */
   client: string;
-  packageName: string;
-  packageVersion: string;
+  /** The generated package's npm name and version, and the official client version it mirrors. */
+  pkg: PackageIdentity;
   operations: Operation[];
   shape(id: string): Shape;
   /** Shapes reachable from the operations, by kind, sorted by name. */
@@ -36,11 +37,7 @@ export interface Context {
   simpleWithSchema: string[];
 }
 
-export const PACKAGE_NAME = "@nitro-enclaves-sdk/client-kms";
-/** Tracks the upstream @aws-sdk/client-kms version built from the same model. */
-export const PACKAGE_VERSION = "3.1156.0";
-
-export function buildContext(model: Model, modelPath: string): Context {
+export function buildContext(model: Model, modelPath: string, pkg: PackageIdentity): Context {
   const service = serviceOf(model);
   const shapes = { ...PRELUDE, ...model.shapes };
   const shape = (id: string): Shape => {
@@ -111,8 +108,7 @@ export function buildContext(model: Model, modelPath: string): Context {
     modelFile: basename(modelPath).replace(/[^\w.@+-]/g, "_"),
     service,
     client: service.sdkId,
-    packageName: PACKAGE_NAME,
-    packageVersion: PACKAGE_VERSION,
+    pkg,
     operations,
     shape,
     structures: byKind((s) => s.type === "structure" && !isError(s)),

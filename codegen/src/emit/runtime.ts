@@ -11,7 +11,7 @@ export function emitRuntime(ctx: Context): [string, string][] {
     ["src/runtimeConfig.ts", runtimeNode(ctx)],
     ["src/extensionConfiguration.ts", extensionConfiguration(ctx)],
     ["src/runtimeExtensions.ts", runtimeExtensions(ctx)],
-    ["src/version.ts", `${banner(ctx)}/** This package's version (sent in the user agent). */\nexport const CLIENT_VERSION = ${quote(ctx.packageVersion)};\n`],
+    ["src/version.ts", `${banner(ctx)}/** This package's version (sent in the user agent). */\nexport const CLIENT_VERSION = ${quote(ctx.pkg.version)};\n`],
   ];
 }
 
