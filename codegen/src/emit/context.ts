@@ -5,7 +5,7 @@ import type { PackageIdentity } from "../config";
 import { UnsupportedModelError } from "../errors";
 import { PRELUDE } from "../model/prelude";
 import { serviceOf, type ServiceInfo } from "../model/service";
-import { nameOf, UNIT, type MemberShape, type Model, type Shape } from "../model/types";
+import { isRequired, nameOf, UNIT, type MemberShape, type Model, type Shape } from "../model/types";
 
 export interface Operation {
   id: string;
@@ -154,5 +154,3 @@ export function schemaMemberOrder(s: Shape): { names: string[]; required: number
   const opt = entries.filter(([, m]) => !isRequired(m)).map(([n]) => n);
   return { names: [...req, ...opt], required: req.length };
 }
-
-export const isRequired = (m: MemberShape) => !!m.traits && "smithy.api#required" in m.traits;

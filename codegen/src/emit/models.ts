@@ -1,7 +1,7 @@
 // models/: the TypeScript types of the shapes (structures.ts), enums as const objects (enums.ts), one class
 // per modelled error (errors.ts) and the service's base exception.
-import { nameOf, type MemberShape, type Shape } from "../model/types";
-import { isRequired, type Context } from "./context";
+import { isRequired, nameOf, type MemberShape, type Shape } from "../model/types";
+import type { Context } from "./context";
 import { sourceFromTemplate } from "./template";
 import { banner, jsdoc, key, quote, summary } from "./text";
 
