@@ -1,4 +1,5 @@
-// Package-level files: package.json, the build tsconfig, README, LICENSE and .gitattributes.
+// Package-level files: package.json, the build script and its tsconfig, README, LICENSE and .gitattributes.
+// The package builds on its own (`node build.mjs` with its own devDependencies), wherever it is written.
 import type { Context } from "./context";
 import { fillTemplate, staticFile } from "./template";
 
@@ -12,9 +13,27 @@ export const DEPENDENCIES: Record<string, string> = {
   "@smithy/types": "^4.19.0",
 };
 
-/** Build-time only: esbuild bundles dist/cjs and dist/esm into one file each (fast to load). */
+/** Build-time only: esbuild bundles dist/cjs and dist/esm into one file each (fast to load); tsc writes dist/types. */
 export const DEV_DEPENDENCIES: Record<string, string> = {
+  "@types/node": "^20.19.0",
   esbuild: "^0.28.2",
+  typescript: "~5.9.3",
+};
+
+/** The compiler options of the declaration build (build.mjs runs tsc with them). */
+const COMPILER_OPTIONS = {
+  target: "ES2022",
+  module: "commonjs",
+  moduleResolution: "node",
+  lib: ["ES2022"],
+  types: ["node"],
+  strict: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  declaration: true,
+  forceConsistentCasingInFileNames: true,
+  noFallthroughCasesInSwitch: true,
+  rootDir: "src",
 };
 
 export function emitPackageFiles(ctx: Context): [string, string][] {
@@ -41,18 +60,15 @@ export function emitPackageFiles(ctx: Context): [string, string][] {
       "./package.json": "./package.json",
     },
     files: ["dist", "README.md", "LICENSE"],
-    scripts: { build: "node ../../scripts/build-bundled-package.mjs" },
+    scripts: { build: "node build.mjs" },
     dependencies: DEPENDENCIES,
     devDependencies: DEV_DEPENDENCIES,
   };
-  const tsconfig = {
-    extends: "../../tsconfig.base.json",
-    compilerOptions: { rootDir: "src", types: ["node"] },
-    include: ["src"],
-  };
+  const tsconfig = { compilerOptions: COMPILER_OPTIONS, include: ["src"] };
   return [
     ["package.json", JSON.stringify(pkg, null, 2) + "\n"],
     ["tsconfig.build.json", JSON.stringify(tsconfig, null, 2) + "\n"],
+    ["build.mjs", staticFile("build.mjs")],
     ["README.md", readme(ctx)],
     ["LICENSE", staticFile("LICENSE")],
     [".gitattributes", "# Everything here is written by codegen/: do not edit by hand.\n* linguist-generated=true\n"],
