@@ -5,7 +5,7 @@ import { CodegenError } from "./errors";
 import { loadModel } from "./model/load";
 import { validateModel } from "./model/validate";
 import type { Model } from "./model/types";
-import { buildContext } from "./emit/context";
+import { buildContext, type Context } from "./emit/context";
 import { EMITTERS } from "./emit/index";
 import { TRANSFORMS } from "./transforms/index";
 import { swapDirectory } from "./write/swapDirectory";
@@ -40,6 +40,11 @@ export function loadTransformedModel(modelPath: string): { model: Model; applied
 export function renderPackage(modelPath: string, pkg: PackageIdentity): { files: [string, string][]; operations: number; applied: string[] } {
   const { model, applied } = loadTransformedModel(modelPath);
   const ctx = buildContext(model, modelPath, pkg);
+  return { files: renderFiles(ctx), operations: ctx.operations.length, applied };
+}
+
+/** Runs every emitter over a context; two emitters writing one path is a generator bug. */
+export function renderFiles(ctx: Context): [string, string][] {
   const files: [string, string][] = [];
   const seen = new Set<string>();
   for (const [name, emit] of Object.entries(EMITTERS)) {
@@ -49,8 +54,7 @@ export function renderPackage(modelPath: string, pkg: PackageIdentity): { files:
       files.push([path, content]);
     }
   }
-  files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { files, operations: ctx.operations.length, applied };
+  return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 export function generate(modelPath: string, outDir: string, pkg: PackageIdentity): GenerateResult {

@@ -27,7 +27,9 @@ export interface Context {
   pkg: PackageIdentity;
   operations: Operation[];
   shape(id: string): Shape;
-  /** Shapes reachable from the operations, by kind, sorted by name. */
+  /** Every shape the operations reach (inputs, outputs, errors and all they contain), sorted by name. */
+  reached: string[];
+  /** The same shapes by kind, sorted by name. */
   structures: string[];
   errors: string[];
   enums: string[];
@@ -111,6 +113,7 @@ export function buildContext(model: Model, modelPath: string, pkg: PackageIdenti
     pkg,
     operations,
     shape,
+    reached: byKind(() => true),
     structures: byKind((s) => s.type === "structure" && !isError(s)),
     errors: byKind(isError),
     enums: byKind((s) => s.type === "enum" || s.type === "intEnum"),
