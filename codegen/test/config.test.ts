@@ -1,9 +1,10 @@
 // codegen/config.json: read as data, every value checked, written back whole or not at all.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { pinnedDigests } from "../../test/pinned-files";
 import { CONFIG_FILE, loadConfig, writeConfig } from "../src/config";
 import { ConfigError } from "../src/errors";
-import { CLIENT_PACKAGE, CONFIG, CURRENT_MODEL, tempDir } from "./helpers";
+import { CLIENT_PACKAGE, CONFIG, MODELS, tempDir } from "./helpers";
 
 const VALID = {
   model: "models/m.json",
@@ -14,11 +15,13 @@ const VALID = {
 };
 
 describe("the committed config", () => {
-  it("names the model, folder and versions of the committed package", () => {
+  it("names a pinned model, and the folder, name and version of the committed package generated from it", () => {
     expect(CONFIG.file).toBe(CONFIG_FILE);
-    expect(CONFIG.model).toBe(CURRENT_MODEL);
+    expect(dirname(CONFIG.model)).toBe(MODELS);
+    expect(pinnedDigests(MODELS).has(basename(CONFIG.model))).toBe(true);
     expect(CONFIG.outDir).toBe(CLIENT_PACKAGE);
     const pkg = JSON.parse(readFileSync(join(CLIENT_PACKAGE, "package.json"), "utf8"));
+    expect(pkg["//"]).toContain(`from ${basename(CONFIG.model)}.`);
     expect(CONFIG.package).toEqual({ name: pkg.name, version: pkg.version, officialClientVersion: expect.any(String) });
   });
 
