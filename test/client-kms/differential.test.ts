@@ -44,7 +44,7 @@ function inputsFor(op: Operation, seen?: Coverage) {
   ];
 }
 
-describe("the generated inputs cover the kinds of value the issue names", () => {
+describe("the generated inputs cover every kind of value the model has", () => {
   test("the model read is the whole model: 54 operations, 48 error shapes, 391 operation errors", () => {
     expect(operations).toHaveLength(54);
     expect(errorShapes).toHaveLength(48);
