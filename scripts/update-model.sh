@@ -48,7 +48,7 @@ update=(node codegen/bin/update-model.mjs)
 out_dir=$("${update[@]}" out-dir)
 install_cmd=${UPDATE_MODEL_INSTALL:-pnpm install --no-frozen-lockfile}
 build_cmd=${UPDATE_MODEL_BUILD:-"pnpm --dir $(printf %q "$out_dir") run build"}
-test_cmd=${UPDATE_MODEL_TEST:-npx jest codegen/test/ test/client-kms/}
+test_cmd=${UPDATE_MODEL_TEST:-"npx jest $(printf %q "$root/codegen/test/") $(printf %q "$root/test/client-kms/")"}
 typecheck_cmd=${UPDATE_MODEL_TYPECHECK:-pnpm typecheck}
 
 echo "== plan"
