@@ -15,10 +15,12 @@ const build = (dir: string) => {
 };
 
 describe("the client generated from kms-2023-04-25-pre-recipient.json into a folder outside the repository", () => {
-  const tmp = tempDir("build-anywhere");
-  const out = join(tmp.dir, "vendor", "client-kms");
+  let tmp: ReturnType<typeof tempDir>;
+  let out: string;
   let run: ReturnType<typeof build>;
   beforeAll(() => {
+    tmp = tempDir("build-anywhere");
+    out = join(tmp.dir, "vendor", "client-kms");
     generate(PRE_RECIPIENT_MODEL, out, PACKAGE);
     symlinkSync(join(CLIENT_PACKAGE, "node_modules"), join(out, "node_modules"), "dir");
     run = build(out);
