@@ -19,15 +19,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // The SDK's notice that future releases will need Node 22 says nothing about this demo; keep the output to the steps.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const require = createRequire(import.meta.url);
-const load = (pkg) => {
+const load = (pkg, file = "dist/cjs/index.js") => {
   try {
-    return require(join(root, "packages", pkg, "dist/cjs/index.js"));
+    return require(join(root, "packages", pkg, file));
   } catch (e) {
     console.error(`cannot load packages/${pkg}/dist: run \`pnpm build\` first (pnpm demo does) — ${e.message}`);
     process.exit(2);
   }
 };
-const { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } = load("nsm");
+const { EnclaveHandle, parseAttestation } = load("nsm");
+const { SimulatedNsm, createSimulatorCa } = load("nsm", "dist/cjs/simulator/index.js");
 const { KMSClient, CreateKeyCommand, GenerateDataKeyCommand, DecryptCommand } = load("client-kms");
 
 const REGION = "us-east-1";

@@ -1,4 +1,4 @@
-// Shared by the nsm benchmarks: loading the built package (building it first when dist/ is missing or
+// Shared by the nsm benchmarks: loading the built package, its main entry and ./simulator (building it first when dist/ is missing or
 // older than any source file, so that `pnpm bench nsm` always measures the current code), and timing
 // candidates side by side.
 import { execFileSync } from "node:child_process";
@@ -24,7 +24,8 @@ export function loadNsm() {
     console.error("building packages/nsm (dist is missing or stale)...");
     execFileSync(process.execPath, [join(pkg, "../../scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
   }
-  return createRequire(import.meta.url)(built);
+  const load = createRequire(import.meta.url);
+  return { ...load(built), ...load(join(pkg, "dist/cjs/simulator/index.js")) };
 }
 
 /** Runs `c.run` (awaited when `c.async`) for `ms` milliseconds; returns operations per second. */

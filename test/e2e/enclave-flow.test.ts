@@ -7,7 +7,8 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import { join } from "node:path";
 import * as generated from "@nitro-enclaves-sdk/client-kms";
 import * as official from "official-client-kms";
-import { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { EnclaveHandle, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
 
 const PRINCIPAL = "arn:aws:iam::111122223333:role/enclave-app";

@@ -3,7 +3,7 @@
 // up to 1024 bytes: the CDDL there says user_data = bytes .size (0..1024), and real NSMs emit
 // 1024-byte public_key, user_data and nonce (see test/vectors/attestation).
 import { AttestationFormatError } from "../errors.js";
-import { CborError, CborReader, type CborMap, type CborValue } from "./cbor.js";
+import { CborError, CborReader, type CborMap, type CborValue } from "../cbor/reader.js";
 import { readCoseSign1 } from "./cose.js";
 
 /** A parsed NSM attestation document. Byte fields are views into a private copy of the input. */
