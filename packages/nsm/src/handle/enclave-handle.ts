@@ -9,7 +9,6 @@
 // never decrypts again, a ciphertext addressed to it gets KeyRetiredError, and the handle makes a
 // new key, which the next attest()/recipient() carries. The attacker gets one query per key.
 import { createHash, createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
-import { promisify } from "node:util";
 import { isBytes, ownOptions } from "../arguments.js";
 import { decryptFields, readFields } from "../cms/decrypt.js";
 import { EnclaveHandleError, EnvelopeDecryptionError, KeyRetiredError, NsmArgumentError, RecipientKeyMismatchError } from "../errors.js";
@@ -17,8 +16,6 @@ import { NsmClient } from "../nsm/client.js";
 import { DeviceTransport } from "../nsm/device-transport.js";
 import type { NsmDescription } from "../nsm/responses.js";
 import type { NsmTransport } from "../nsm/transport.js";
-
-const generateKeyPairAsync = promisify(generateKeyPair);
 
 export type RsaModulusBits = 2048 | 3072 | 4096;
 const MODULUS_SIZES: readonly number[] = [2048, 3072, 4096];
@@ -105,12 +102,12 @@ interface EnclaveKey {
 }
 
 async function newKey(bits: RsaModulusBits): Promise<EnclaveKey> {
-  let privateKey: KeyObject;
-  try {
-    ({ privateKey } = await generateKeyPairAsync("rsa", { modulusLength: bits, publicExponent: 0x10001 }));
-  } catch (cause) {
-    throw new EnclaveHandleError(`could not generate an RSA-${bits} key pair`, { cause });
-  }
+  const privateKey = await new Promise<KeyObject>((resolve, reject) => {
+    generateKeyPair("rsa", { modulusLength: bits, publicExponent: 0x10001 }, (cause, _publicKey, key) => {
+      if (cause) reject(new EnclaveHandleError(`could not generate an RSA-${bits} key pair`, { cause }));
+      else resolve(key);
+    });
+  });
   const publicKey = new Uint8Array(createPublicKey(privateKey).export({ type: "spki", format: "der" }));
   return { privateKey, publicKey, id: createHash("sha256").update(publicKey).digest("hex"), failures: 0 };
 }
