@@ -28,3 +28,10 @@ export function ownOptions<K extends string>(options: unknown, keys: readonly K[
   }
   return out;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A string with a UTF-8 encoding: no lone surrogate (String.prototype.isWellFormed, before ES2024). */
+export function isWellFormedText(value: unknown): value is string {
+  return typeof value === "string" && !LONE_SURROGATE.test(value);
+}

@@ -6,6 +6,7 @@
 // The package's BER reader (../asn1/ber.ts) decodes the BER and the tree is walked directly: asn1js's
 // object tree, and pkijs's EnvelopedData mapping on top of it, would cost a large part of the RSA
 // decryption this exists to wrap.
+import { isBytes } from "../arguments.js";
 import { EnvelopeDecryptionError } from "../errors.js";
 import {
   BerShapeError,
@@ -134,7 +135,7 @@ function readSha256(node: BerNode, what: string): void {
  * Throws EnvelopeDecryptionError (with the reason in `debug`) when it is not KMS's EnvelopedData.
  */
 export function parseEnvelopedData(ciphertextForRecipient: Uint8Array): EnvelopedDataFields {
-  if (!(ciphertextForRecipient instanceof Uint8Array)) throw new EnvelopeDecryptionError("ciphertextForRecipient is not a Uint8Array");
+  if (!isBytes(ciphertextForRecipient)) throw new EnvelopeDecryptionError("ciphertextForRecipient is not a Uint8Array");
   let fields: EnvelopedDataFields;
   try {
     fields = readEnvelopedData(ciphertextForRecipient);
