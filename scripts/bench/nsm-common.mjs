@@ -28,6 +28,19 @@ export function loadNsm() {
   return { ...load(built), ...load(join(pkg, "dist/cjs/simulator/index.js")) };
 }
 
+/**
+ * Another build of the package to compare with in the same run, when BENCH_NSM_BASELINE names a
+ * folder holding its package.json and dist/ (e.g. a copy of packages/nsm built from an earlier
+ * commit): { dir, nsm } with its main entry and, where it has one, its ./simulator entry.
+ */
+export function loadBaseline() {
+  const dir = process.env.BENCH_NSM_BASELINE;
+  if (!dir) return undefined;
+  const load = createRequire(join(dir, "package.json"));
+  const simulator = join(dir, "dist/cjs/simulator/index.js");
+  return { dir, nsm: { ...load(join(dir, "dist/cjs/index.js")), ...(existsSync(simulator) ? load(simulator) : {}) } };
+}
+
 /** Runs `c.run` (awaited when `c.async`) for `ms` milliseconds; returns operations per second. */
 export async function timedBatch(c, ms) {
   const t0 = performance.now();

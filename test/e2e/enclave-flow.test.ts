@@ -52,9 +52,8 @@ describe.each([
 
   test("a data key reaches the attested enclave, and only it", async () => {
     const { KeyMetadata } = await client.send(new sdk.CreateKeyCommand({ Policy: policyFor(pcr0) }));
-    const recipient = async (h: EnclaveHandle) => ({ KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" as const, AttestationDocument: await h.attest() });
 
-    const g = await client.send(new sdk.GenerateDataKeyCommand({ KeyId: KeyMetadata!.KeyId, KeySpec: "AES_256", Recipient: await recipient(enclave) }));
+    const g = await client.send(new sdk.GenerateDataKeyCommand({ KeyId: KeyMetadata!.KeyId, KeySpec: "AES_256", Recipient: await enclave.recipient() }));
     expect(g.Plaintext).toBeUndefined();
     const dataKey = enclave.decryptKMSEnvelopedKey(g.CiphertextForRecipient!);
     expect(dataKey.length).toBe(32);
@@ -64,7 +63,7 @@ describe.each([
     const sealed = Buffer.concat([c.update("attested secret"), c.final()]);
     const tag = c.getAuthTag();
 
-    const d = await client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await recipient(enclave) }));
+    const d = await client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await enclave.recipient() }));
     expect(d.Plaintext).toBeUndefined();
     expect(d.KeyId).toBe(KeyMetadata!.Arn);
     const again = enclave.decryptKMSEnvelopedKey(d.CiphertextForRecipient!);
@@ -77,7 +76,7 @@ describe.each([
       name: "AccessDeniedException",
       message: `User: ${PRINCIPAL} is not authorized to perform: kms:Decrypt on resource: ${KeyMetadata!.Arn} because no resource-based policy allows the kms:Decrypt action`,
     });
-    await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await recipient(impostor) }))).rejects.toMatchObject({
+    await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await impostor.recipient() }))).rejects.toMatchObject({
       name: "AccessDeniedException",
     });
     // The impostor cannot open the enclave's CiphertextForRecipient either: it was made for another key.
