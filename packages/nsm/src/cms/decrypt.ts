@@ -9,6 +9,7 @@
 // check): EnclaveHandle.decryptKMSEnvelopedKey retires a key after a failure for that reason, and a
 // direct caller of decryptEnvelopedKey must do the same (see the package README). Keys and padded
 // plaintext are zeroed once used.
+import * as crypto from "node:crypto";
 import { KeyObject, constants, createDecipheriv, createHash, createPublicKey, privateDecrypt, randomBytes } from "node:crypto";
 import { isBytes } from "../arguments.js";
 import { EnvelopeDecryptionError, NsmArgumentError } from "../errors.js";
@@ -131,14 +132,20 @@ function unwrapContentKey(encryptedKey: Uint8Array, privateKey: KeyObject): { va
   return { valid: (bad - 1) >>> 31, key, reason: "RSAES-OAEP decryption failed" };
 }
 
+// One-shot SHA-256 (crypto.hash, Node 20.12 and later) costs about half of createHash().update().digest().
+const sha256: (data: Uint8Array) => Buffer =
+  typeof crypto.hash === "function" ? (data) => crypto.hash("sha256", data, "buffer") : (data) => createHash("sha256").update(data).digest();
+
 /** MGF1 with SHA-256 (RFC 8017 B.2.1): `length` bytes of mask from `seed`. */
 function mgf1Sha256(seed: Uint8Array, length: number): Buffer {
   const out = Buffer.alloc(Math.ceil(length / SHA256_BYTES) * SHA256_BYTES);
-  const counter = Buffer.alloc(4);
+  const input = Buffer.alloc(seed.length + 4); // seed || 32-bit big-endian counter
+  input.set(seed);
   for (let i = 0, at = 0; at < length; i++, at += SHA256_BYTES) {
-    counter.writeUInt32BE(i, 0);
-    createHash("sha256").update(seed).update(counter).digest().copy(out, at);
+    input.writeUInt32BE(i, seed.length);
+    sha256(input).copy(out, at);
   }
+  input.fill(0);
   return out.subarray(0, length);
 }
 
