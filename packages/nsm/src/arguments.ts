@@ -35,3 +35,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function isWellFormedText(value: unknown): value is string {
   return typeof value === "string" && !LONE_SURROGATE.test(value);
 }
+
+/** A PCR index written as text: its canonical decimal form ("3", never "03", " 3", "+3" or ""), else -1. */
+export function pcrIndexFromText(text: string): number {
+  return /^(0|[1-9][0-9]?)$/.test(text) ? Number(text) : -1;
+}

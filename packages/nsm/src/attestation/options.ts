@@ -2,7 +2,7 @@
 // Only the options object's own properties are read (see ../arguments.ts), and options that could
 // be read two ways are refused rather than resolved by a rule the caller may not expect.
 import { X509Certificate } from "node:crypto";
-import { isBytes, ownOptions } from "../arguments.js";
+import { isBytes, ownOptions, pcrIndexFromText } from "../arguments.js";
 import { AttestationOptionsError } from "../errors.js";
 import { AWS_NITRO_ROOT_G1 } from "./aws-root.js";
 import { derKey } from "./certificate.js";
@@ -87,9 +87,9 @@ function readRoots(roots: unknown): Uint8Array[] {
   return out;
 }
 
-/** A PCR index: an integer 0-31, or its canonical decimal text ("3", never "03", " 3" or ""). */
+/** A PCR index: an integer 0-31, or its canonical decimal text. */
 function pcrIndex(raw: unknown): number {
-  const index = typeof raw === "string" && /^(0|[1-9][0-9]?)$/.test(raw) ? Number(raw) : raw;
+  const index = typeof raw === "string" ? pcrIndexFromText(raw) : raw;
   if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index > 31) throw fail(`expectedPcrs index ${JSON.stringify(String(raw))} is not an integer in 0..31`);
   return index;
 }

@@ -3,7 +3,7 @@
 // NSM, keeps 32 SHA-384 PCRs (0-15 set at boot and locked), and signs attestation documents shaped
 // like real ones with its own P-384 chain, so they verify against the simulator root and not AWS's.
 import { createHash, randomBytes } from "node:crypto";
-import { isBytes, isWellFormedText, ownOptions } from "../arguments.js";
+import { isBytes, isWellFormedText, ownOptions, pcrIndexFromText } from "../arguments.js";
 import { NsmArgumentError, NsmClosedError, type NsmErrorCode } from "../errors.js";
 import { decodeCbor, encodeCbor } from "../nsm/cbor.js";
 import { NSM_REQUEST_MAX_SIZE, type NsmTransport } from "../nsm/transport.js";
@@ -57,7 +57,7 @@ function readBootPcrs(given: unknown): Map<number, Uint8Array> {
   if (given === undefined) return out;
   if (typeof given !== "object" || given === null || Array.isArray(given)) throw argumentError("options.pcrs must be an object");
   for (const key of Object.keys(given)) {
-    const index = /^(0|[1-9][0-9]?)$/.test(key) ? Number(key) : -1;
+    const index = pcrIndexFromText(key);
     if (index < 0 || index >= BOOT_PCRS) throw argumentError(`options.pcrs: only PCRs 0-15 are set at boot, got ${JSON.stringify(key)}`);
     out.set(index, toPcrValue(index, (given as Record<string, unknown>)[key]));
   }
