@@ -8,6 +8,7 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleNameMapper: {
     "^@nitro-enclaves-sdk/(nsm|kms-local|enclave)$": "<rootDir>/packages/$1/src/index.ts",
+    "^@nitro-enclaves-sdk/nsm/simulator$": "<rootDir>/packages/nsm/src/simulator/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },
   testTimeout: 60000,

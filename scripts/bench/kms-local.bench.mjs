@@ -38,7 +38,8 @@ const load = (pkg, file = "dist/cjs/index.js") => {
     process.exit(1);
   }
 };
-const { NsmClient, SimulatedNsm, createSimulatorCa } = load("nsm");
+const { NsmClient } = load("nsm");
+const { SimulatedNsm, createSimulatorCa } = load("nsm", "dist/cjs/simulator/index.js");
 const { KMSClient, CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand } = load("client-kms");
 const { encryptForRecipient } = load("kms-local");
 const { RecipientVerifier } = load("kms-local", "dist/cjs/recipient.js");

@@ -3,7 +3,8 @@
 // release key material only to the enclave's PCR0, and the two KMS clients the plugin must serve alike.
 import { createHash } from "node:crypto";
 import * as generated from "@nitro-enclaves-sdk/client-kms";
-import { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation, type SimulatorCa } from "@nitro-enclaves-sdk/nsm";
+import { EnclaveHandle, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa, type SimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
 import * as official from "official-client-kms";
 

@@ -6,7 +6,8 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
-import { loadOrCreateSimulatorCa, parseAttestation, EnclaveHandle, SimulatedNsm } from "@nitro-enclaves-sdk/nsm";
+import { parseAttestation, EnclaveHandle } from "@nitro-enclaves-sdk/nsm";
+import { loadOrCreateSimulatorCa, SimulatedNsm } from "@nitro-enclaves-sdk/nsm/simulator";
 import { run, typecheckApp } from "../client-kms/swap-in";
 import { CREDENTIALS, PRINCIPAL, kmsClient, releaseOnlyTo, SDKS } from "./helpers";
 

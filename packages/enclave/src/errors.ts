@@ -3,19 +3,20 @@
 // nsm package's errors and these alike.
 import { NitroEnclavesError } from "@nitro-enclaves-sdk/nsm";
 
-export class EnclaveError extends NitroEnclavesError {}
+export class EnclaveError extends NitroEnclavesError {
+  static override readonly code: string = "ENCLAVE_ERROR";
+}
 
 /** An argument or options object given to this package is of the wrong type or range. */
 export class EnclaveOptionsError extends EnclaveError {
-  constructor(message: string) {
-    super("ENCLAVE_BAD_OPTIONS", message);
-  }
+  static override readonly code: string = "ENCLAVE_BAD_OPTIONS";
 }
 
 /** The enclave handle could not produce a `Recipient` (the NSM failed or answered nonsense); `cause` says why. */
 export class AttestationUnavailableError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_ATTESTATION_FAILED";
   constructor(message = "could not obtain an attestation document for the KMS Recipient", options?: { cause?: unknown }) {
-    super("ENCLAVE_ATTESTATION_FAILED", message, options);
+    super(message, options);
   }
 }
 
@@ -26,24 +27,26 @@ export class AttestationUnavailableError extends EnclaveError {
  */
 export class AttestedResponseError extends EnclaveError {
   readonly operation: string;
-  constructor(code: string, message: string, operation: string) {
-    super(code, message);
+  constructor(message: string, operation: string) {
+    super(message);
     this.operation = operation;
   }
 }
 
 /** A `Recipient` was sent, and the response has no `CiphertextForRecipient`. */
 export class MissingCiphertextForRecipientError extends AttestedResponseError {
+  static override readonly code: string = "ENCLAVE_MISSING_CIPHERTEXT_FOR_RECIPIENT";
   constructor(operation: string) {
-    super("ENCLAVE_MISSING_CIPHERTEXT_FOR_RECIPIENT", `the ${operation} response has no CiphertextForRecipient although a Recipient was sent`, operation);
+    super(`the ${operation} response has no CiphertextForRecipient although a Recipient was sent`, operation);
   }
 }
 
 /** A `Recipient` was sent, and the response carries a plaintext field (which KMS leaves null or empty then). */
 export class UnexpectedPlaintextError extends AttestedResponseError {
+  static override readonly code: string = "ENCLAVE_UNEXPECTED_PLAINTEXT";
   readonly member: string;
   constructor(operation: string, member: string) {
-    super("ENCLAVE_UNEXPECTED_PLAINTEXT", `the ${operation} response carries ${member} although a Recipient was sent`, operation);
+    super(`the ${operation} response carries ${member} although a Recipient was sent`, operation);
     this.member = member;
   }
 }
@@ -53,7 +56,8 @@ export class UnexpectedPlaintextError extends AttestedResponseError {
  * always the same; `cause` is the handle's own (typed, equally terse) error.
  */
 export class RecipientDecryptionError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_DECRYPTION_FAILED";
   constructor(options?: { cause?: unknown }) {
-    super("ENCLAVE_DECRYPTION_FAILED", "could not decrypt the KMS response for this enclave", options);
+    super("could not decrypt the KMS response for this enclave", options);
   }
 }

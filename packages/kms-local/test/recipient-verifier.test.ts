@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateKeyPairSync } from "node:crypto";
-import { NsmClient, SimulatedNsm, createSimulatorCa, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { NsmClient, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { nsmAttestationVerifier } from "../src/attestation";
 import { SerializationException, ValidationException } from "../src/errors";
 import { Input } from "../src/input";
