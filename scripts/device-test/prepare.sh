@@ -60,8 +60,6 @@ deb $MIRROR/debian-security bookworm-security main
 deb $MIRROR/debian bookworm-backports main
 deb-src $MIRROR/debian bookworm-backports main
 EOF
-# apt's binary package cache is kept (container images often switch it off): without it, each apt-cache call
-# spends a second of CPU reading the lists again.
 cat >"$APT_DIR/apt.conf" <<EOF
 Dir::Etc::SourceList "$APT_DIR/etc/sources.list";
 Dir::Etc::SourceParts "$APT_DIR/etc/sources.list.d";
@@ -69,8 +67,6 @@ Dir::Etc::PreferencesParts "$APT_DIR/etc/preferences.d";
 Dir::State::Lists "$APT_DIR/lists";
 Dir::Cache "$APT_DIR/cache";
 Dir::Cache::Archives "$APT_DIR/archives";
-Dir::Cache::pkgcache "$APT_DIR/cache/pkgcache.bin";
-Dir::Cache::srcpkgcache "$APT_DIR/cache/srcpkgcache.bin";
 APT::Sandbox::User "root";
 Acquire::http::Timeout "30";
 Acquire::Retries "2";
@@ -78,6 +74,12 @@ APT::Architectures { $(printf '"%s"; ' $APT_ARCHES)};
 EOF
 export APT_CONFIG=$APT_DIR/apt.conf
 export DEBIAN_FRONTEND=noninteractive
+# apt-cache with its binary package cache kept: without it, each call spends a second of CPU reading the lists
+# again. Set on the command line because apt reads /etc/apt/apt.conf.d after APT_CONFIG, and Debian's container
+# images switch the cache off there.
+apt_cache() {
+  apt-cache -o Dir::Cache::pkgcache="$APT_DIR/cache/pkgcache.bin" -o Dir::Cache::srcpkgcache="$APT_DIR/cache/srcpkgcache.bin" "$@"
+}
 
 # Refresh the lists when they are older than six hours (or the mirror or the architectures changed); without
 # network, carry on with what is cached.
@@ -121,7 +123,7 @@ FLAGS_HASH=$(printf '%s\n%s\n%s\n' "$DEVICES" "$CONFIGURE_FLAGS" "$SOURCE_PATCH"
 
 QEMU_SRC_VERSION=""
 if [ "$APT_OK" = 1 ]; then
-  QEMU_SRC_VERSION=$(apt-cache showsrc qemu 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -n 1 || true)
+  QEMU_SRC_VERSION=$(apt_cache showsrc qemu 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -n 1 || true)
 fi
 if [ -n "$QEMU_SRC_VERSION" ]; then
   QEMU_DIR=$CACHE/qemu-$(echo "$QEMU_SRC_VERSION" | tr ':~+' '_..')-$FLAGS_HASH
@@ -198,7 +200,7 @@ fetch_deb() {
   local slot=$1 name=$2 arch=$3 version="" dir=$CACHE/deb/$3/$1 done=""
   if [ "$APT_OK" = 1 ] && [ -n "$name" ]; then
     # the newest version in any suite (backports included), not the pinned candidate
-    version=$(apt-cache madison "$name:$arch" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -V | tail -n 1)
+    version=$(apt_cache madison "$name:$arch" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -V | tail -n 1)
   fi
   if [ -z "$version" ]; then
     done=$(newest "$dir/*/.done")
@@ -232,7 +234,7 @@ fetch_debs() {
 
 KERNEL_NAME=""
 if [ "$APT_OK" = 1 ]; then
-  KERNEL_NAME=$(apt-cache pkgnames 2>/dev/null | grep -E "^$TARGET_KERNEL\$" | sort -V | tail -n 1 || true)
+  KERNEL_NAME=$(apt_cache pkgnames 2>/dev/null | grep -E "^$TARGET_KERNEL\$" | sort -V | tail -n 1 || true)
 fi
 fetch_deb kernel "$KERNEL_NAME" "$TARGET_DEB_ARCH"
 KERNEL_DIR=$DEB_DIR
