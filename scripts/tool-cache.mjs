@@ -53,7 +53,8 @@ export function npmPackage(spec, root = cacheRoot()) {
       });
       packed = JSON.parse(out)[0];
     } catch (e) {
-      const why = `${e.stderr ?? ""}`.trim().split("\n").slice(-3).join(" / ") || e.message;
+      const lines = `${e.stderr ?? ""}`.split("\n").filter((l) => l.trim() && !l.includes("complete log"));
+      const why = lines.slice(0, 3).join(" / ") || e.message;
       throw new ToolCacheError(`could not fetch ${spec} from the npm registry: ${why}`);
     }
     if (packed?.name !== name || packed?.version !== version) {
