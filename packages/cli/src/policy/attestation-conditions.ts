@@ -1,0 +1,34 @@
+// Reading a statement's conditions on the attestation keys (kms:RecipientAttestation:PCR<n> and
+// :ImageSha384): which pin the enclave's measurements, and which merely mention them.
+import type { PolicyCondition, PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
+import { attestationPcr } from "./condition-keys.js";
+import { holdsWithoutAttestation } from "./probe.js";
+
+export interface AttestationCondition {
+  readonly condition: PolicyCondition;
+  /** The PCR the key reads (0 for ImageSha384). */
+  readonly pcr: number;
+}
+
+export function attestationConditions(s: PolicyStatement): AttestationCondition[] {
+  const out: AttestationCondition[] = [];
+  for (const condition of s.conditions) {
+    const pcr = attestationPcr(condition.key);
+    if (pcr !== undefined) out.push({ condition, pcr });
+  }
+  return out;
+}
+
+/** StringNotEquals, NotIpAddress and the like: they hold when their positive form does not. */
+export const isNegated = (c: PolicyCondition) => /Not/.test(c.base);
+
+/**
+ * The conditions that pin a measurement: compare the key's value (not just test its presence with Null)
+ * and fail, as kms-local evaluates them, when the request carries no attestation document.
+ */
+export function pinningConditions(s: PolicyStatement): AttestationCondition[] {
+  return attestationConditions(s).filter(({ condition }) => condition.base !== "Null" && !holdsWithoutAttestation(condition));
+}
+
+/** Whether a statement applies only to requests whose attestation document carries a pinned measurement. */
+export const requiresPinnedAttestation = (s: PolicyStatement) => pinningConditions(s).length > 0;
