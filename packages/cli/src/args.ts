@@ -18,7 +18,7 @@ type ValueOf<S extends OptionSpec> = S["type"] extends "boolean" ? boolean : S["
 export type OptionValues<S extends OptionSpecs> = { readonly [K in keyof S]: ValueOf<S[K]> };
 
 export interface ParsedCommandLine<S extends OptionSpecs> {
-  /** True when --help or -h was given: nothing else was checked. */
+  /** True when --help or -h was given: nothing else was read (values are all absent). */
   readonly help: boolean;
   readonly values: OptionValues<S>;
   readonly positionals: readonly string[];
@@ -46,8 +46,9 @@ export function parseCommandLine<S extends OptionSpecs>(
   };
   const given: Record<string, string[]> = Object.create(null);
   const rest: string[] = [];
-  let help = false;
-  for (const token of tokens) {
+  // --help answers whatever else the line says, right or wrong.
+  const help = tokens.some((t) => t.kind === "option" && t.name === "help");
+  for (const token of help ? [] : tokens) {
     if (token.kind === "option-terminator") continue;
     if (token.kind === "positional") {
       rest.push(token.value);
@@ -55,10 +56,6 @@ export function parseCommandLine<S extends OptionSpecs>(
     }
     const spec = Object.prototype.hasOwnProperty.call(options, token.name) ? options[token.name] : undefined;
     if (!spec) return fail(`unknown option '${token.rawName}'`);
-    if (token.name === "help") {
-      help = true;
-      continue;
-    }
     if (spec.type === "boolean") {
       if (token.value !== undefined) fail(`${token.rawName} takes no value`);
       given[token.name] = ["true"];

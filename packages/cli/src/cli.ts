@@ -26,6 +26,9 @@ ${column(entries)}
 'nitro-kms ${group} <command> --help' describes a command.
 `;
 
+/** Errors are one line on stderr, whatever a message from elsewhere holds. */
+const oneLine = (text: string) => text.replace(/\s*\n[\s\S]*$/, "");
+
 const isHelp = (arg: string | undefined) => arg === "--help" || arg === "-h" || arg === "help";
 
 /** The command whose name the arguments start with (the one with the most words, should names nest). */
@@ -47,9 +50,9 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
     } catch (e) {
       if (e instanceof CliError) {
         const hint = e instanceof UsageError ? ` (see 'nitro-kms ${entry.name} --help')` : "";
-        throw new PrefixedError(`${entry.name}: ${e.message}${hint}`, e.exitCode);
+        throw new CommandError(entry.name, `${e.message}${hint}`, e.exitCode);
       }
-      throw e;
+      throw new CommandError(entry.name, `unexpected failure: ${e instanceof Error ? e.message : String(e)}`, EXIT_CODES.failure);
     }
   }
   const [first, second] = argv;
@@ -71,14 +74,14 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
       io.err(groupHelp(first, group));
       return EXIT_CODES.usage;
     }
-    throw new PrefixedError(`${first}: unknown command '${second}' (see 'nitro-kms ${first} --help')`, EXIT_CODES.usage);
+    throw new CommandError(first, `unknown command '${second}' (see 'nitro-kms ${first} --help')`, EXIT_CODES.usage);
   }
-  throw new PrefixedError(`unknown command '${first}' (see 'nitro-kms --help')`, EXIT_CODES.usage);
+  throw new CommandError(undefined, `unknown command '${first}' (see 'nitro-kms --help')`, EXIT_CODES.usage);
 }
 
-/** An error whose message is ready to print after "nitro-kms ". */
-class PrefixedError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+/** An error to print as "nitro-kms <command>: <message>" and end with `exitCode`. */
+class CommandError extends Error {
+  constructor(readonly command: string | undefined, message: string, readonly exitCode: number) {
     super(message);
   }
 }
@@ -88,11 +91,11 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   try {
     return await dispatch(argv, io);
   } catch (e) {
-    if (e instanceof PrefixedError) {
-      io.err(`nitro-kms ${e.message}\n`);
+    if (e instanceof CommandError) {
+      io.err(`nitro-kms${e.command === undefined ? "" : ` ${e.command}`}: ${oneLine(e.message)}\n`);
       return e.exitCode;
     }
-    io.err(`nitro-kms: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.err(`nitro-kms: unexpected failure: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
     return EXIT_CODES.failure;
   }
 }

@@ -1,8 +1,8 @@
 // An enclave image's measurements as the build tools print them. `nitro-cli build-enclave` and
 // `nitro-cli describe-eif` print a JSON object whose "Measurements" member holds "HashAlgorithm"
 // ("Sha384 { ... }") and "PCR0", "PCR1", "PCR2" (and "PCR8" for a signed image); `enclaver build` prints
-// a line or two ("Built Release Image: ...", "EIF Info:") and then the same JSON object. Both are read:
-// a file that is one JSON object, or text whose JSON object starts on a line of its own and runs to the end.
+// a line or two ("Built Release Image: ...", "EIF Info:") and then the same JSON object (without
+// HashAlgorithm). Both are read: a file that is one JSON object, or text with the object on lines of its own.
 import { basename, extname } from "node:path";
 import { InputFileError } from "../errors.js";
 import { readTextFile } from "../input-file.js";
@@ -20,15 +20,28 @@ const MAX_FILE_BYTES = 1024 * 1024;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const own = (o: Record<string, unknown>, key: string) => (Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined);
 
-/** The JSON object in a build tool's output: the whole text, or from the first line that opens an object. */
+/**
+ * The JSON object in a build tool's output: the whole text if it is one, or else the object that opens on
+ * the first line starting with "{" and closes on a line starting with "}" (text may follow it).
+ */
 function jsonObjectIn(text: string): unknown {
-  const start = /^\s*\{/.test(text) ? 0 : text.search(/^\{/m);
-  if (start < 0) return undefined;
   try {
-    return JSON.parse(text.slice(start));
+    return JSON.parse(text);
   } catch {
-    return undefined;
+    // Not one JSON document: look for the object inside.
   }
+  const start = text.search(/^\{/m);
+  if (start < 0) return undefined;
+  const closings = /^\}/gm;
+  closings.lastIndex = start;
+  for (let m; (m = closings.exec(text)); ) {
+    try {
+      return JSON.parse(text.slice(start, m.index + 1));
+    } catch {
+      // An inner object's closing brace, or not JSON: try the next closing line.
+    }
+  }
+  return undefined;
 }
 
 /** Reads measurements from a build tool's output, `text`, read from `file` (named in errors). */
