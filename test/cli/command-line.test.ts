@@ -1,10 +1,11 @@
 // nitro-kms as users run it: the built bin spawned with node, its stdout, stderr and exit code. The exit
 // codes are kmstool_enclave_cli's (0 success, 1 usage error, 255 failure) plus 2 for an answer of "no".
 // Needs `pnpm build` (pnpm test runs it).
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultKeyPolicy } from "@nitro-enclaves-sdk/kms-local";
+import { parseAttestation } from "@nitro-enclaves-sdk/nsm";
 import { imagePcrs, nitroKms, spawnNitroKms, writeNitroCliMeasurements } from "./helpers";
 
 const ROLE = "arn:aws:iam::111122223333:role/enclave-parent";
@@ -229,5 +230,22 @@ describe("policy simulate", () => {
     const r = spawnNitroKms(["policy", "simulate", policyFile, "--as", ROLE, "--action", "kms:Decrypt", "--attestation", notDoc]);
     expect(r.code).toBe(1);
     oneLineError(r, `nitro-kms policy simulate: ${notDoc}: not an NSM attestation document (`);
+  });
+
+  test("real NSM documents (test/vectors), as COSE bytes and as base64 text, are read for their PCRs", async () => {
+    const vectors = join(__dirname, "../vectors/attestation");
+    const signed = join(vectors, "evervault_beta_valid-attestation-doc_2022-10-13.cose");
+    const pcrs = parseAttestation(readFileSync(signed)).pcrs;
+    const hexOf = (i: number) => Buffer.from(pcrs.get(i)!).toString("hex");
+    const { stdout } = await nitroKms("policy", "generate", "--pcr0", hexOf(0), "--pcr", `8=${hexOf(8)}`, "--enclave-role", ROLE, "--admin", ADMIN);
+    const file = join(dir, "evervault.json");
+    writeFileSync(file, stdout);
+    const base64 = join(dir, "evervault.b64");
+    writeFileSync(base64, `${readFileSync(signed).toString("base64")}\n`);
+    const simulate = (doc: string) => spawnNitroKms(["policy", "simulate", file, "--as", ROLE, "--action", "kms:GenerateDataKey", "--attestation", doc, "--json"]);
+    for (const doc of [signed, base64]) expect(JSON.parse(simulate(doc).stdout)).toMatchObject({ allowed: true, statement: { sid: "EnclaveUseImage" } });
+    const debug = simulate(join(vectors, "blocky_nitro_attestation_debug.cose"));
+    expect(debug.code).toBe(2);
+    expect(JSON.parse(debug.stdout)).toMatchObject({ decision: "ExplicitDeny", statement: { sid: "DenyUseByOtherImages" } });
   });
 });

@@ -19,6 +19,13 @@ export const BOOT_MEASUREMENTS: ReadonlyMap<number, string> = new Map([
 /** PCRs the enclave's code may extend (and lock) itself. */
 export const FIRST_APPLICATION_PCR = 16;
 
+/**
+ * PCRs that tell one image from another: the whole image, its application, its signer. PCR1 (kernel and
+ * bootstrap) is the same for every image built with the same tools, PCR3 and PCR4 describe the parent, and
+ * 16-31 are whatever the enclave's code extends them to, so none of those tells which image runs.
+ */
+export const IMAGE_PCRS: ReadonlySet<number> = new Set([0, 2, 8]);
+
 /** PCRs that tie an image to one deployment: the parent's role, the parent instance, the image's signer. */
 export const DEPLOYMENT_PCRS: ReadonlySet<number> = new Set([3, 4, 8]);
 

@@ -13,6 +13,7 @@ const PCR0 = hex("image");
 const PCR8 = hex("signing certificate");
 const ZEROS = "0".repeat(96);
 const RELEASE = ["kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair", "kms:DeriveSharedSecret", "kms:ReEncryptFrom"];
+const ATTESTED_RELEASE = RELEASE.filter((a) => a !== "kms:ReEncryptFrom");
 
 type Statement = Record<string, unknown>;
 const policy = (...statements: Statement[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
@@ -28,6 +29,13 @@ const pinned = (pcrs: Record<string, string> = { "kms:RecipientAttestation:PCR0"
 const admins = allow(ADMIN, ["kms:DescribeKey", "kms:PutKeyPolicy", "kms:CreateGrant", "kms:ScheduleKeyDeletion"]);
 const enclave = allow(ROLE, ["kms:Decrypt", "kms:GenerateDataKey"], pinned());
 
+/** Denies that close every path to the key's material but an enclave running the PCR0 image. */
+const closing = [
+  deny("*", ATTESTED_RELEASE, { Null: { "kms:RecipientAttestation:ImageSha384": "true" } }),
+  deny("*", ATTESTED_RELEASE, { StringNotEqualsIgnoreCase: { "kms:RecipientAttestation:ImageSha384": PCR0 } }),
+  deny("*", "kms:ReEncryptFrom"),
+];
+
 const rules = (text: string) => lintKeyPolicy(text).map((f) => f.rule);
 
 test("the well-made policy the variants start from has no findings", () => {
@@ -39,15 +47,18 @@ describe.each([
     rule: "unattested-release",
     cases: [
       ["an unconditioned Allow of Decrypt to the enclave role", policy(admins, allow(ROLE, "kms:Decrypt")), policy(admins, allow(ROLE, "kms:Decrypt", pinned()))],
-      ["the account root with kms:* (KMS's default policy)", policy(allow(ROOT, "kms:*")), policy(allow(ROOT, "kms:*"), deny("*", RELEASE, { Null: { "kms:RecipientAttestation:ImageSha384": "true" } }))],
-      ["the account id as principal with kms:*", policy(allow(ACCOUNT, "kms:*")), policy(allow(ACCOUNT, "kms:*"), deny("*", RELEASE, { StringNotEqualsIgnoreCase: { "kms:RecipientAttestation:PCR0": PCR0 } }))],
+      ["the account root with kms:* (KMS's default policy)", policy(allow(ROOT, "kms:*")), policy(allow(ROOT, "kms:*"), ...closing)],
+      ["the account id as principal with kms:*", policy(allow(ACCOUNT, "kms:*")), policy(allow(ACCOUNT, "kms:*"), deny("*", ATTESTED_RELEASE, { StringNotEqualsIgnoreCase: { "kms:RecipientAttestation:PCR0": PCR0 } }), deny("*", "kms:ReEncryptFrom"))],
+      ["a Deny of requests without attestation only (an enclave of the caller's own gets past)", policy(allow(ROOT, "kms:*"), closing[0], closing[2]), policy(allow(ROOT, "kms:*"), ...closing)],
+      ["a condition any image meets on that parent (PCR3 alone)", policy(admins, allow(ROLE, "kms:Decrypt", pinned({ "kms:RecipientAttestation:PCR3": hex("role") }))), policy(admins, allow(ROLE, "kms:Decrypt", pinned({ "kms:RecipientAttestation:PCR0": PCR0, "kms:RecipientAttestation:PCR3": hex("role") })))],
+      ["a condition the enclave's own code sets (PCR16 alone)", policy(admins, allow(ROLE, "kms:Decrypt", pinned({ "kms:RecipientAttestation:PCR16": hex("16") }))), policy(admins, allow(ROLE, "kms:Decrypt", pinned({ "kms:RecipientAttestation:PCR8": PCR8, "kms:RecipientAttestation:PCR16": hex("16") })))],
       ["a wildcard action that takes in Decrypt", policy(admins, allow(ROLE, "kms:De*")), policy(admins, allow(ROLE, "kms:Describe*"))],
       ["a wildcard action that takes in ReEncryptFrom (never attested)", policy(admins, enclave, allow(ROLE, "kms:ReEncrypt*")), policy(admins, enclave, allow(ROLE, "kms:ReEncryptTo"))],
       ["NotAction", policy(admins, allow(ROLE, undefined, undefined, { Action: undefined, NotAction: ["kms:Encrypt"] })), policy(admins, allow(ROLE, undefined, undefined, { Action: undefined, NotAction: ["kms:Encrypt", ...RELEASE] }))],
       ["a condition that only asks for some attestation document (Null false)", policy(admins, allow(ROLE, "kms:Decrypt", { Null: { "kms:RecipientAttestation:PCR0": "false" } })), policy(admins, enclave)],
       ["a negated PCR condition, which holds without attestation", policy(admins, allow(ROLE, "kms:Decrypt", { StringNotEquals: { "kms:RecipientAttestation:PCR0": ZEROS } })), policy(admins, enclave)],
-      ["a Deny that covers the admin but not the delegated account", policy(allow(ROOT, "kms:*"), deny(ADMIN, RELEASE)), policy(allow(ROOT, "kms:*"), deny("*", RELEASE, { Null: { "kms:RecipientAttestation:ImageSha384": "true" } }))],
-      ["a Deny whose condition never holds without attestation", policy(allow(ROOT, "kms:*"), deny("*", RELEASE, { Null: { "kms:RecipientAttestation:ImageSha384": "false" } })), policy(allow(ROOT, "kms:*"), deny("*", RELEASE, { Null: { "kms:RecipientAttestation:ImageSha384": "true" } }))],
+      ["a Deny that covers the admin but not the delegated account", policy(allow(ROOT, "kms:*"), deny(ADMIN, RELEASE)), policy(allow(ROOT, "kms:*"), deny("*", RELEASE))],
+      ["a Deny whose condition never holds without attestation", policy(allow(ROOT, "kms:*"), deny("*", ATTESTED_RELEASE, { Null: { "kms:RecipientAttestation:ImageSha384": "false" } }), closing[2]), policy(allow(ROOT, "kms:*"), ...closing)],
     ],
   },
   {

@@ -1,6 +1,7 @@
 // Reading a statement's conditions on the attestation keys (kms:RecipientAttestation:PCR<n> and
 // :ImageSha384): which pin the enclave's measurements, and which merely mention them.
 import type { PolicyCondition, PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
+import { IMAGE_PCRS } from "../pcr.js";
 import { attestationPcr } from "./condition-keys.js";
 import { holdsWithoutAttestation } from "./probe.js";
 
@@ -30,5 +31,8 @@ export function pinningConditions(s: PolicyStatement): AttestationCondition[] {
   return attestationConditions(s).filter(({ condition }) => condition.base !== "Null" && !holdsWithoutAttestation(condition));
 }
 
-/** Whether a statement applies only to requests whose attestation document carries a pinned measurement. */
-export const requiresPinnedAttestation = (s: PolicyStatement) => pinningConditions(s).length > 0;
+/**
+ * Whether a statement applies only to requests whose attestation document shows one particular image: it
+ * pins PCR0 (ImageSha384), PCR2 or PCR8.
+ */
+export const requiresImage = (s: PolicyStatement) => pinningConditions(s).some(({ pcr }) => IMAGE_PCRS.has(pcr));

@@ -2,7 +2,7 @@
 // CreateGrant) and by which statements it may have secret material out of the key.
 import type { KeyPolicy, PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
 import { POLICY_CHANGING_ACTIONS } from "./kms-actions.js";
-import { callersNamedBy, decide, denyWithoutAttestation, type ProbeCaller } from "./probe.js";
+import { callersNamedBy, decide, denyFor, type ProbeCaller } from "./probe.js";
 import { releasePaths, type ReleasePath } from "./release-paths.js";
 
 export interface CallerDuties {
@@ -28,11 +28,11 @@ export function callerDuties(policy: KeyPolicy): CallerDuties[] {
       (p) =>
         p.caller.principal.arn === caller.principal.arn &&
         // An attested path is closed only by a Deny that no attestation document gets past.
-        !(p.attested ? denyWithoutAttestation(unconditionalDenies, caller, p.action) : p.deniedWithoutAttestation),
+        !(p.attested ? denyFor(unconditionalDenies, caller, p.action) : p.closedBy),
     );
     return { caller, administers, releases };
   });
 }
 
-/** A caller whose only ways to the key's material need a pinned attestation document: an enclave's role. */
+/** A caller whose only ways to the key's material need an attestation document of a given image: an enclave's role. */
 export const isEnclaveRole = (d: CallerDuties) => d.releases.length > 0 && d.releases.every((p) => p.attested);

@@ -1,8 +1,12 @@
 // Questions about a parsed key policy, each answered by kms-local's own evaluator on a policy of some of
 // its statements, so that the linter reads actions, principals and conditions exactly as the emulator
 // (and KMS, as far as the emulator follows it) does.
-import { evaluate, type KeyPolicy, type PolicyCondition, type PolicyDecision, type PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
+import { createHash } from "node:crypto";
+import {
+  attestationConditionValues, evaluate, type KeyPolicy, type PolicyCondition, type PolicyDecision, type PolicyStatement,
+} from "@nitro-enclaves-sdk/kms-local";
 import { readPrincipalArn, type Principal } from "../arn.js";
+import { BOOT_MEASUREMENTS } from "../pcr.js";
 import { requestAs, type RequestFacts } from "./request.js";
 
 /** Someone whom a statement's Principal names, as a caller to evaluate requests for. */
@@ -62,9 +66,17 @@ export function holdsWithoutAttestation(condition: PolicyCondition, caller: Prob
   return evaluate({ statements: [probe] }, requestAs(caller.principal, "kms:Decrypt")).decision === "Allow";
 }
 
-/** The first Deny among `statements` that refuses this caller the action when it brings no attestation document. */
-export function denyWithoutAttestation(statements: readonly PolicyStatement[], caller: ProbeCaller, action: string): PolicyStatement | undefined {
+/** The first Deny among `statements` that refuses this caller the action, on a request with these facts. */
+export function denyFor(statements: readonly PolicyStatement[], caller: ProbeCaller, action: string, facts: RequestFacts = {}): PolicyStatement | undefined {
   const denies = statements.filter((s) => s.effect === "Deny");
-  const { decision, statement } = evaluate(policyOf(denies), requestAs(caller.principal, action));
+  const { decision, statement } = evaluate(policyOf(denies), requestAs(caller.principal, action, facts));
   return decision === "ExplicitDeny" ? denies.find((s) => s.index === statement!.index) : undefined;
 }
+
+/**
+ * The attestation values of an enclave running an image that no policy names, as an attacker could bring:
+ * PCRs 0-15 as an NSM reports them, 0-4 and 8 set, the others zero.
+ */
+export const FOREIGN_IMAGE: ReadonlyMap<string, readonly string[]> = attestationConditionValues(
+  new Map(Array.from({ length: 16 }, (_, i) => [i, BOOT_MEASUREMENTS.has(i) ? createHash("sha384").update(`an image nobody named, PCR${i}`).digest() : new Uint8Array(48)])),
+);

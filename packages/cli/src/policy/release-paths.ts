@@ -1,19 +1,20 @@
 // Every way an Allow statement lets someone have secret material out of the key: for each statement,
-// each caller its Principal names and each releasing action its Action takes in, whether it needs a pinned
-// attestation document and which Deny, if any, refuses that caller the action without one.
+// each caller its Principal names and each releasing action its Action takes in, whether it needs an
+// attestation document that shows a particular image, and which Deny, if any, closes it to requests that do
+// not (without a document, or with one from an image of the caller's own).
 import type { KeyPolicy, PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
-import { requiresPinnedAttestation } from "./attestation-conditions.js";
+import { requiresImage } from "./attestation-conditions.js";
 import { RELEASE_ACTIONS } from "./kms-actions.js";
-import { callersNamedBy, coversAction, denyWithoutAttestation, type ProbeCaller } from "./probe.js";
+import { callersNamedBy, coversAction, denyFor, FOREIGN_IMAGE, type ProbeCaller } from "./probe.js";
 
 export interface ReleasePath {
   readonly statement: PolicyStatement;
   readonly caller: ProbeCaller;
   readonly action: string;
-  /** The statement applies only with an attestation document that carries a pinned measurement. */
+  /** The statement applies only with an attestation document that shows a particular image (PCR0, 2 or 8). */
   readonly attested: boolean;
-  /** A Deny that refuses this caller the action when no attestation document comes with the request. */
-  readonly deniedWithoutAttestation?: PolicyStatement;
+  /** A Deny that refuses this caller the action both without an attestation document and with another image's. */
+  readonly closedBy?: PolicyStatement;
 }
 
 const memo = new WeakMap<KeyPolicy, readonly ReleasePath[]>();
@@ -24,13 +25,14 @@ export function releasePaths(policy: KeyPolicy): readonly ReleasePath[] {
   const found: ReleasePath[] = [];
   for (const statement of policy.statements) {
     if (statement.effect !== "Allow") continue;
-    const attested = requiresPinnedAttestation(statement);
+    const attested = requiresImage(statement);
     for (const caller of callersNamedBy(statement)) {
       for (const action of RELEASE_ACTIONS) {
         if (!coversAction(statement, caller, action)) continue;
         // ReEncryptFrom never carries an attestation document: an attested statement never allows it.
         if (attested && action === "kms:ReEncryptFrom") continue;
-        found.push({ statement, caller, action, attested, deniedWithoutAttestation: denyWithoutAttestation(policy.statements, caller, action) });
+        const closedBy = denyFor(policy.statements, caller, action) && denyFor(policy.statements, caller, action, { attestation: FOREIGN_IMAGE });
+        found.push({ statement, caller, action, attested, ...(closedBy && { closedBy }) });
       }
     }
   }
