@@ -1,5 +1,6 @@
 // nitro-kms policy generate: a key policy for an enclave application, from its PCRs or its build output.
 import { parseCommandLine } from "../args.js";
+import { isAccountId } from "../arn.js";
 import { readEncryptionContext } from "../encryption-context.js";
 import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -68,7 +69,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   };
   const enclaveRole = values["enclave-role"] ?? usage("--enclave-role is required");
   if (values.admin.length === 0) usage("at least one --admin is required");
-  if (values.account !== undefined && !/^\d{12}$/.test(values.account)) usage(`--account must be a 12-digit account id, got '${values.account}'`);
+  if (values.account !== undefined && !isAccountId(values.account)) usage(`--account must be a 12-digit account id, got '${values.account}'`);
 
   const shared = new Map<number, string>();
   for (const text of values.pcr) {

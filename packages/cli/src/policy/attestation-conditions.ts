@@ -1,6 +1,6 @@
 // Reading a statement's conditions on the attestation keys (kms:RecipientAttestation:PCR<n> and
 // :ImageSha384): which pin the enclave's measurements, and which merely mention them.
-import type { PolicyCondition, PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
+import type { KeyPolicy, PolicyCondition, PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
 import { IMAGE_PCRS } from "../pcr.js";
 import { attestationPcr } from "./condition-keys.js";
 import { holdsWithoutAttestation } from "./probe.js";
@@ -36,3 +36,17 @@ export function pinningConditions(s: PolicyStatement): AttestationCondition[] {
  * pins PCR0 (ImageSha384), PCR2 or PCR8.
  */
 export const requiresImage = (s: PolicyStatement) => pinningConditions(s).some(({ pcr }) => IMAGE_PCRS.has(pcr));
+
+export interface ComparedValue extends AttestationCondition {
+  readonly statement: PolicyStatement;
+  readonly value: string;
+}
+
+/** Every value a policy compares an attestation key with (Null's "true" / "false" are not compared values). */
+export function comparedAttestationValues(policy: KeyPolicy): ComparedValue[] {
+  return policy.statements.flatMap((statement) =>
+    attestationConditions(statement)
+      .filter(({ condition }) => condition.base !== "Null")
+      .flatMap(({ condition, pcr }) => condition.values.map((value) => ({ statement, condition, pcr, value }))),
+  );
+}

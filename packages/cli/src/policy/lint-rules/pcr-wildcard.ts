@@ -1,4 +1,4 @@
-import { attestationConditions } from "../attestation-conditions.js";
+import { comparedAttestationValues } from "../attestation-conditions.js";
 import type { LintRule } from "../lint-rule.js";
 import { quoted } from "../words.js";
 
@@ -9,14 +9,8 @@ export const pcrWildcard: LintRule = {
     "A PCR is a full SHA-384 measurement: with StringLike a '*' or '?' lets other images match, and with the " +
     "equality operators it is taken literally and nothing ever matches.",
   check(policy) {
-    return policy.statements.flatMap((statement) =>
-      attestationConditions(statement)
-        .filter(({ condition }) => condition.base !== "Null")
-        .flatMap(({ condition }) =>
-          condition.values
-            .filter((v) => /[*?]/.test(v))
-            .map((v) => ({ statement, message: `${condition.operator} on ${condition.key} has the value ${quoted(v)} with a wildcard` })),
-        ),
-    );
+    return comparedAttestationValues(policy)
+      .filter(({ value }) => /[*?]/.test(value))
+      .map(({ statement, condition, value }) => ({ statement, message: `${condition.operator} on ${condition.key} has the value ${quoted(value)} with a wildcard` }));
   },
 };
