@@ -40,6 +40,29 @@ describe("refuses, with a UsageError that says why", () => {
   });
 });
 
+describe("options objects", () => {
+  afterEach(() => {
+    delete (Object.prototype as Record<string, unknown>).account;
+    delete (Object.prototype as Record<string, unknown>).imageSha384;
+  });
+
+  test("are read through their own properties: a polluted prototype changes nothing", () => {
+    const clean = generateKeyPolicy(options());
+    Object.assign(Object.prototype, { account: "444455556666", imageSha384: hex("polluted") });
+    expect(generateKeyPolicy(options())).toEqual(clean);
+  });
+
+  test.each<[string, unknown]>([
+    ["not an object", undefined],
+    ["images not a list", { ...options(), images: "x86" }],
+    ["an image without a Map of PCRs", { ...options(), images: [{ label: "a", pcrs: { 0: hex("0") } }] }],
+    ["admins not strings", { ...options(), admins: [42] }],
+    ["an encryption context that is not a Map of strings", { ...options(), encryptionContext: new Map([["a", 1]]) }],
+  ])("of the wrong shape (%s) are UsageErrors", (_what, o) => {
+    expect(() => generateKeyPolicy(o as KeyPolicyOptions)).toThrow(UsageError);
+  });
+});
+
 describe("the policy", () => {
   test("gives each image statements of its own, single-valued conditions per PCR", () => {
     const a = image("x86_64", [[1, hex("a1")], [2, hex("a2")]]);

@@ -11,6 +11,7 @@
 import { parseKeyPolicy } from "@nitro-enclaves-sdk/kms-local";
 import { readPrincipalArn, isAccountId } from "../arn.js";
 import { UsageError } from "../errors.js";
+import { ownProperties, withoutPrototype } from "../own-properties.js";
 import { BOOT_MEASUREMENTS, DEBUG_ZERO_PCRS, isAllZero, isPcrHex, PCR_HEX_DIGITS, pcrIsEverSet } from "../pcr.js";
 import { CALLER_ACCOUNT_KEY, encryptionContextKey, IMAGE_SHA384_KEY, pcrKey } from "./condition-keys.js";
 import {
@@ -93,7 +94,33 @@ function attestationConditions(image: EnclaveImage): Record<string, string> {
   return out;
 }
 
-export function generateKeyPolicy(options: KeyPolicyOptions): KeyPolicyDocument {
+/** The options' own properties, of the types they must have. */
+function readOptions(given: KeyPolicyOptions): KeyPolicyOptions {
+  const o = ownProperties(given);
+  const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+  if (!Array.isArray(o.images)) throw new UsageError("images must be a list of enclave images");
+  const images = o.images.map((img: EnclaveImage): EnclaveImage => {
+    const i = ownProperties(img);
+    if (typeof i.label !== "string" || !(i.pcrs instanceof Map) || !(i.imageSha384 === undefined || typeof i.imageSha384 === "string")) {
+      throw new UsageError("an enclave image must have a label, a Map of PCRs and, optionally, an ImageSha384 string");
+    }
+    return withoutPrototype({ label: i.label, pcrs: new Map(i.pcrs), ...(i.imageSha384 !== undefined && { imageSha384: i.imageSha384 }) });
+  });
+  if (typeof o.enclaveRole !== "string") throw new UsageError("the enclave role must be an ARN string");
+  if (!isStringList(o.admins)) throw new UsageError("admins must be a list of ARN strings");
+  if (!(o.encryptionContext === undefined || (o.encryptionContext instanceof Map && [...o.encryptionContext].every(isStringList)))) {
+    throw new UsageError("the encryption context must be a Map of strings to strings");
+  }
+  if (!(o.account === undefined || typeof o.account === "string")) throw new UsageError("the account must be a string");
+  return withoutPrototype({
+    images, enclaveRole: o.enclaveRole, admins: [...o.admins],
+    ...(o.encryptionContext && { encryptionContext: new Map(o.encryptionContext) }),
+    ...(o.account !== undefined && { account: o.account }),
+  });
+}
+
+export function generateKeyPolicy(given: KeyPolicyOptions): KeyPolicyDocument {
+  const options = readOptions(given);
   const { images, admins } = options;
   const role = readPrincipalArn(options.enclaveRole);
   if (!role || role.kind !== "role") throw new UsageError(`the enclave role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${options.enclaveRole}'`);

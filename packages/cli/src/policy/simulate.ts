@@ -3,6 +3,7 @@
 import { evaluate, type KeyPolicy, type PolicyDecision } from "@nitro-enclaves-sdk/kms-local";
 import { readPrincipalArn } from "../arn.js";
 import { UsageError } from "../errors.js";
+import { ownProperties } from "../own-properties.js";
 import { kmsAction } from "./kms-actions.js";
 import { requestAs, type RequestFacts } from "./request.js";
 
@@ -24,12 +25,16 @@ export interface Simulation {
   readonly action: string;
 }
 
-export function simulateKeyPolicy(policy: KeyPolicy, request: SimulatedRequest): Simulation {
+export function simulateKeyPolicy(policy: KeyPolicy, given: SimulatedRequest): Simulation {
+  const request = ownProperties(given);
+  if (typeof request.caller !== "string" || typeof request.action !== "string") throw new UsageError("the caller and the action must be strings");
+  if (!(request.attestation === undefined || request.attestation instanceof Map)) throw new UsageError("the attestation values must be a Map");
+  if (!(request.encryptionContext === undefined || request.encryptionContext instanceof Map)) throw new UsageError("the encryption context must be a Map");
   const caller = readPrincipalArn(request.caller);
   if (!caller) throw new UsageError(`the caller must be an IAM user, role or account root ARN or an STS session ARN, got '${request.caller}'`);
   const action = kmsAction(request.action);
   if (!action) throw new UsageError(`'${request.action}' is not a KMS action (e.g. kms:Decrypt)`);
-  if (request.keyArn !== undefined && !/^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(request.keyArn)) {
+  if (request.keyArn !== undefined && !(typeof request.keyArn === "string" && /^arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/.test(request.keyArn))) {
     throw new UsageError(`the key ARN must be arn:aws:kms:<region>:<account>:key/<id>, got '${request.keyArn}'`);
   }
   const { decision, statement } = evaluate(policy, requestAs(caller, action, request, request.keyArn));
