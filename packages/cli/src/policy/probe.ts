@@ -58,12 +58,12 @@ export function coversAction(s: PolicyStatement, caller: ProbeCaller, action: st
 const EVERYONE = { any: true, aws: [], service: [], federated: [], canonicalUser: [] };
 
 /**
- * Whether one condition holds for a request by `caller` that carries no attestation document (and no
- * encryption context): only the caller's own keys, such as kms:CallerAccount.
+ * Whether one condition holds for a request from an outside account that carries no attestation document
+ * (and no encryption context): only the caller's own keys, such as kms:CallerAccount.
  */
-export function holdsWithoutAttestation(condition: PolicyCondition, caller: ProbeCaller = OUTSIDER): boolean {
+export function holdsWithoutAttestation(condition: PolicyCondition): boolean {
   const probe: PolicyStatement = { index: 0, effect: "Allow", principals: EVERYONE, actions: ["*"], resources: ["*"], conditions: [condition] };
-  return evaluate({ statements: [probe] }, requestAs(caller.principal, "kms:Decrypt")).decision === "Allow";
+  return evaluate({ statements: [probe] }, requestAs(OUTSIDER.principal, "kms:Decrypt")).decision === "Allow";
 }
 
 /** The first Deny among `statements` that refuses this caller the action, on a request with these facts. */
