@@ -2,7 +2,10 @@
 export { KmsLocal, defaultCredential, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_MAX_BODY_BYTES, type KmsLocalOptions } from "./server.js";
 export type { Credential } from "./sigv4.js";
 export type { TrustedRoot } from "./attestation.js";
-export type { AttestationVerifier, VerifiedAttestation } from "./recipient.js";
+export { attestationConditionValues, type AttestationVerifier, type VerifiedAttestation } from "./recipient.js";
 export { encryptForRecipient, subjectKeyIdentifier } from "./cms.js";
-export { defaultKeyPolicy } from "./policy.js";
+export { defaultKeyPolicy, evaluate, parseKeyPolicy } from "./policy.js";
+export type {
+  ConditionContext, KeyPolicy, PolicyCondition, PolicyDecision, PolicyPrincipals, PolicyStatement, RequestToAuthorize,
+} from "./policy.js";
 export * from "./errors.js";

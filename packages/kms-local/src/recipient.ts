@@ -51,6 +51,19 @@ interface CacheEntry {
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 
+/**
+ * The condition keys (lower-cased) and values an attestation document's PCRs put in a request:
+ * kms:RecipientAttestation:PCR<n> for each PCR and kms:RecipientAttestation:ImageSha384 (= PCR0), lower-case hex.
+ */
+export function attestationConditionValues(pcrs: ReadonlyMap<number, Uint8Array>): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const [index, value] of pcrs) {
+    values.set(`kms:recipientattestation:pcr${index}`, [hex(value)]);
+    if (index === 0) values.set("kms:recipientattestation:imagesha384", [hex(value)]);
+  }
+  return values;
+}
+
 const DOCUMENT_RULE = { required: true, min: 1, max: 262144 } as const;
 
 /**
@@ -157,11 +170,6 @@ export class RecipientVerifier {
     if (publicKey.asymmetricKeyType !== "rsa" || bits < 2048) {
       throw new ValidationException("The public key in the attestation document must be an RSA key of at least 2048 bits.");
     }
-    const conditionValues = new Map<string, string[]>();
-    for (const [index, value] of v.pcrs) {
-      conditionValues.set(`kms:recipientattestation:pcr${index}`, [hex(value)]);
-      if (index === 0) conditionValues.set("kms:recipientattestation:imagesha384", [hex(value)]);
-    }
-    return { publicKey, spki, conditionValues };
+    return { publicKey, spki, conditionValues: attestationConditionValues(v.pcrs) };
   }
 }
