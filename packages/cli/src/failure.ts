@@ -27,5 +27,7 @@ export function describeFailure(e: unknown): string {
     return more && !e.message.includes(more) ? `${e.message}: ${more}` : e.message;
   }
   if (isSystemError(e)) return e.message;
+  // The SDK's own: no credentials from any source, a request that timed out.
+  if (e instanceof Error && (e.name === "CredentialsProviderError" || e.name === "TimeoutError")) return e.message;
   return `unexpected failure: ${e instanceof Error ? e.message : String(e)}`;
 }
