@@ -57,3 +57,101 @@ export class RecipientDecryptionError extends EnclaveError {
     super("ENCLAVE_DECRYPTION_FAILED", "could not decrypt the KMS response for this enclave", options);
   }
 }
+
+// ---- reaching KMS: egress, TLS, credentials, entropy ----
+
+/**
+ * The way out of the enclave failed: a proxy, a vsock port or the socket under TLS. When the OS reported
+ * an error, `errno` names it ("ECONNREFUSED") and `cause` is a Node-style system error with that `code`,
+ * so the SDK's retry strategy treats resets and refusals as the transient network errors they are.
+ */
+export class EgressError extends EnclaveError {
+  readonly errno: string | undefined;
+  constructor(code: string, message: string, options?: { errno?: string; cause?: unknown }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.errno = options?.errno;
+  }
+}
+
+/** The proxy answered CONNECT with something other than 2xx (407, 502, ...); `statusLine` is its answer. */
+export class ProxyRefusedError extends EgressError {
+  readonly statusCode: number;
+  readonly statusLine: string;
+  constructor(statusCode: number, statusLine: string, target: string) {
+    super("ENCLAVE_PROXY_REFUSED", `the proxy refused CONNECT ${target}: ${statusLine}`);
+    this.statusCode = statusCode;
+    this.statusLine = statusLine;
+  }
+}
+
+/** The proxy could not be reached (refused, unreachable, timed out), or closed before answering CONNECT. */
+export class ProxyUnreachableError extends EgressError {
+  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
+    super("ENCLAVE_PROXY_UNREACHABLE", message, options);
+  }
+}
+
+/** Nothing listens on the vsock port (ECONNREFUSED, or the peer reset the connection attempt). */
+export class VsockRefusedError extends EgressError {
+  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
+    super("ENCLAVE_VSOCK_REFUSED", message, options);
+  }
+}
+
+/** The vsock address cannot be reached from here: no transport to that CID (ENODEV), or no AF_VSOCK at all. */
+export class VsockUnreachableError extends EgressError {
+  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
+    super("ENCLAVE_VSOCK_UNREACHABLE", message, options);
+  }
+}
+
+/** Connecting, or moving bytes on an open connection, took longer than allowed (ETIMEDOUT). */
+export class EgressTimeoutError extends EgressError {
+  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
+    super("ENCLAVE_EGRESS_TIMEOUT", message, options);
+  }
+}
+
+/** The peer reset an open connection, or another socket error ended it mid-stream. */
+export class ConnectionResetError extends EgressError {
+  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
+    super("ENCLAVE_CONNECTION_RESET", message, options);
+  }
+}
+
+/**
+ * The KMS endpoint's TLS would not end in this process (a plain-HTTP endpoint, certificate checks turned
+ * off, a request handler of the caller's), so whoever relays the traffic could read or forge what KMS
+ * returns. Refused unless the caller opts out with `allowTlsOutsideEnclave: true`.
+ */
+export class TlsOutsideEnclaveError extends EnclaveError {
+  constructor(message: string) {
+    super("ENCLAVE_TLS_OUTSIDE_ENCLAVE", `${message}; TLS to KMS must end inside the enclave (allowTlsOutsideEnclave: true opts out)`);
+  }
+}
+
+/**
+ * No credentials could be obtained, or a source gave malformed ones. `tryNextLink` tells a credential
+ * chain that this source is simply not configured, so the next one may be tried.
+ */
+export class CredentialsError extends EnclaveError {
+  readonly tryNextLink: boolean;
+  constructor(message: string, options?: { tryNextLink?: boolean; cause?: unknown }) {
+    super("ENCLAVE_CREDENTIALS_UNAVAILABLE", message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.tryNextLink = options?.tryNextLink ?? false;
+  }
+}
+
+/** Credentials handed in by the parent (stdin, a file) are not the expected JSON. Says nothing of their content. */
+export class ParentCredentialsError extends EnclaveError {
+  constructor(message: string) {
+    super("ENCLAVE_PARENT_CREDENTIALS_INVALID", message);
+  }
+}
+
+/** Seeding the kernel's entropy pool from the NSM failed; `cause` says why (the NSM, /dev/random, the ioctl). */
+export class EntropySeedError extends EnclaveError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ENCLAVE_ENTROPY_FAILED", message, options);
+  }
+}

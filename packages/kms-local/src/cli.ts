@@ -25,6 +25,8 @@ conditions. Point any KMS client at it with --endpoint-url / endpoint.
   --data-dir DIR              keep keys and aliases in DIR (default: in memory only)
   --master-key-file FILE      key that encrypts key material at rest (default DIR/master.key)
   --max-body-bytes N          request size limit (default 1048576)
+  --tls-cert FILE             serve HTTPS with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE              the PEM private key of --tls-cert
   --verbose                   log one line per request to stderr
   --help                      show this help
 `;
@@ -33,6 +35,7 @@ export function parseArguments(argv: string[]): KmsLocalOptions & { help?: boole
   const options: KmsLocalOptions & { help?: boolean; verbose?: boolean } = { port: DEFAULT_PORT };
   const credentials: string[] = [];
   const roots: string[] = [];
+  const tlsFiles: { cert?: string; key?: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -67,6 +70,8 @@ export function parseArguments(argv: string[]): KmsLocalOptions & { help?: boole
       case "--data-dir": options.dataDir = value(); break;
       case "--master-key-file": options.masterKeyFile = value(); break;
       case "--max-body-bytes": options.maxBodyBytes = integer(1024, 64 * 1024 * 1024); break;
+      case "--tls-cert": tlsFiles.cert = value(); break;
+      case "--tls-key": tlsFiles.key = value(); break;
       case "--verbose": options.verbose = true; break;
       case "--help": case "-h": options.help = true; break;
       default: throw new KmsLocalConfigError(`unknown option '${arg}' (see --help)`);
@@ -93,6 +98,17 @@ export function parseArguments(argv: string[]): KmsLocalOptions & { help?: boole
       const text = bytes.toString("latin1");
       return text.includes("-----BEGIN CERTIFICATE-----") ? text : new Uint8Array(bytes);
     });
+  }
+  if (tlsFiles.cert !== undefined || tlsFiles.key !== undefined) {
+    if (tlsFiles.cert === undefined || tlsFiles.key === undefined) throw new KmsLocalConfigError("--tls-cert and --tls-key go together");
+    const read = (flag: string, file: string) => {
+      try {
+        return readFileSync(file, "latin1");
+      } catch (e) {
+        throw new KmsLocalConfigError(`cannot read ${flag} ${file}`, { cause: e });
+      }
+    };
+    options.tls = { cert: read("--tls-cert", tlsFiles.cert), key: read("--tls-key", tlsFiles.key) };
   }
   return options;
 }

@@ -5,6 +5,8 @@
 // a KMSInternalException whose detail stays in the log.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { createSecureContext } from "node:tls";
 import type { AddressInfo } from "node:net";
 import { KmsError, KmsLocalConfigError, KMSInternalException, SerializationException, UnsupportedOperationException } from "./errors.js";
 import { FileStore } from "./file-store.js";
@@ -42,6 +44,15 @@ export interface KmsLocalOptions {
   maxBodyBytes?: number;
   /** Called with one line per request and with internal errors (which go to stderr when this is not set). */
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate (chain) and private key, PEM; plain HTTP when absent. */
+  tls?: KmsLocalTlsOptions;
+}
+
+export interface KmsLocalTlsOptions {
+  /** The server's certificate, PEM (intermediates may follow it). */
+  cert: string | Uint8Array;
+  /** Its private key, PEM. */
+  key: string | Uint8Array;
 }
 
 export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
@@ -49,6 +60,23 @@ export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
   secretAccessKey: "kms-local",
   principalArn: `arn:aws:iam::${account}:user/kms-local`,
 });
+
+/** The `tls` option's own cert and key, checked by building a TLS context from them (a mismatched pair fails here). */
+function checkTlsOptions(tls: unknown): { cert: string | Uint8Array; key: string | Uint8Array } | undefined {
+  if (tls === undefined) return undefined;
+  const own = (name: string) => (typeof tls === "object" && tls !== null && Object.hasOwn(tls, name) ? (tls as Record<string, unknown>)[name] : undefined);
+  const cert = own("cert");
+  const key = own("key");
+  const isPem = (v: unknown): v is string | Uint8Array => (typeof v === "string" && v.length > 0) || (v instanceof Uint8Array && v.length > 0);
+  if (!isPem(cert) || !isPem(key)) throw new KmsLocalConfigError("tls must be { cert, key }, each a PEM string or bytes");
+  try {
+    createSecureContext({ cert: toPem(cert), key: toPem(key) });
+  } catch (cause) {
+    throw new KmsLocalConfigError(`cannot serve TLS with this certificate and key: ${(cause as Error).message}`, { cause });
+  }
+  return { cert: toPem(cert), key: toPem(key) };
+}
+const toPem = (v: string | Uint8Array) => (typeof v === "string" ? v : Buffer.from(v).toString("latin1"));
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 const JSON_CONTENT = /^application\/(x-amz-)?json/;
@@ -61,6 +89,7 @@ export class KmsLocal {
     private readonly signatures: SigV4Verifier,
     private readonly maxBodyBytes: number,
     private readonly log: ((line: string) => void) | undefined,
+    private readonly scheme: "http" | "https",
   ) {}
 
   static async start(options: KmsLocalOptions = {}): Promise<KmsLocal> {
@@ -77,8 +106,10 @@ export class KmsLocal {
       const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
       kms.keyIds(); // drops keys whose scheduled deletion date passed while kms-local was not running
       const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
-      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
-      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, options.log);
+      const serverOptions = { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 };
+      const tls = checkTlsOptions(options.tls);
+      const server: Server = tls ? createTlsServer({ ...serverOptions, ...tls }) : createServer(serverOptions);
+      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, options.log, tls ? "https" : "http");
       server.on("request", (req, res) => local.receive(req, res));
       server.on("clientError", (_err, socket) => socket.destroy());
       await new Promise<void>((resolve, reject) => {
@@ -102,10 +133,10 @@ export class KmsLocal {
   get host(): string {
     return (this.server.address() as AddressInfo).address;
   }
-  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000. */
+  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000 (https:// when serving TLS). */
   get endpoint(): string {
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
-    return `http://${host}:${this.port}`;
+    return `${this.scheme}://${host}:${this.port}`;
   }
 
   async close(): Promise<void> {
