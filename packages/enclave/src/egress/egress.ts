@@ -100,11 +100,7 @@ function checkEgress(option: unknown): Route | "environment" {
       return { kind: "proxy", proxy: url };
     }
     if (vsock !== undefined) {
-      try {
-        return { kind: "vsock", address: checkVsockAddress(vsock, "egress.vsock") };
-      } catch (error) {
-        throw new EnclaveOptionsError((error as Error).message);
-      }
+      return { kind: "vsock", address: checkVsockAddress(vsock, "egress.vsock") };
     }
   }
   throw new EnclaveOptionsError('egress must be "environment", "direct", { proxy: "http://host:port" } or { vsock: { cid, port } }');

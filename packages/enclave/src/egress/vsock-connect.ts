@@ -4,7 +4,7 @@
 // kernel as SO_VM_SOCKETS_CONNECT_TIMEOUT, whose own default is 2 s).
 //
 // struct sockaddr_vm (16 bytes): sa_family u16 = AF_VSOCK, reserved1 u16, port u32, cid u32, flags u8, zero[3].
-import { EgressError, EgressTimeoutError, VsockRefusedError, VsockUnreachableError } from "../errors.js";
+import { EgressError, EgressTimeoutError, EnclaveOptionsError, VsockRefusedError, VsockUnreachableError } from "../errors.js";
 import { ownProperty } from "../own-property.js";
 import {
   AF_VSOCK,
@@ -43,7 +43,7 @@ export function checkVsockAddress(value: unknown, what = "vsock"): VsockAddress 
   const cid = ownProperty(value, "cid");
   const port = ownProperty(value, "port");
   const u32 = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= U32_MAX;
-  if (!u32(cid) || !u32(port)) throw new TypeError(`${what} must be { cid, port } with unsigned 32-bit integers`);
+  if (!u32(cid) || !u32(port)) throw new EnclaveOptionsError(`${what} must be { cid, port } with unsigned 32-bit integers`);
   return { cid, port };
 }
 
@@ -51,6 +51,7 @@ export async function connectVsock(address: VsockAddress, options: VsockConnectO
   const { cid, port } = checkVsockAddress(address);
   const label = `vsock ${cid}:${port}`;
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new EnclaveOptionsError("connectTimeoutMs must be a positive integer");
   const poller = await fdPoller();
   const c = poller.libc;
   const s = c.socket(AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
