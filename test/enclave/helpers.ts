@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import * as generated from "@nitro-enclaves-sdk/client-kms";
 import { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation, type SimulatorCa } from "@nitro-enclaves-sdk/nsm";
-import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
+import { KmsLocal, type KmsLocalOptions } from "@nitro-enclaves-sdk/kms-local";
 import * as official from "official-client-kms";
 
 export const PRINCIPAL = "arn:aws:iam::111122223333:role/enclave-app";
@@ -52,9 +52,11 @@ export interface AttestedKms {
   close(): Promise<void>;
 }
 
-export async function startAttestedKms(): Promise<AttestedKms> {
+/** `tls`: serve HTTPS with this certificate; `credentials`: more access keys acting as PRINCIPAL. */
+export async function startAttestedKms(options: { tls?: KmsLocalOptions["tls"]; credentials?: (typeof CREDENTIALS)[] } = {}): Promise<AttestedKms> {
   const ca = createSimulatorCa();
-  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, principalArn: PRINCIPAL }] });
+  const credentials = [CREDENTIALS, ...(options.credentials ?? [])].map((c) => ({ ...c, principalArn: PRINCIPAL }));
+  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials, tls: options.tls });
   const newEnclave = () => EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   const enclave = await newEnclave();
   const impostor = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs: { 0: createHash("sha384").update("a modified enclave image").digest() } }) });

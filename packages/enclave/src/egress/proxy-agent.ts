@@ -27,10 +27,26 @@ interface ProxyAnswer {
 
 export class ConnectProxyAgent extends HttpsProxyAgent<string> {
   readonly #connectTimeoutMs: number;
+  /** For the target's certificate only (https-proxy-agent would also use agent options for the proxy's TLS). */
+  readonly #ca: (string | Buffer)[] | undefined;
 
   constructor(proxy: URL, options: ConnectProxyAgentOptions) {
-    super(proxy.href, { keepAlive: true, ...(options.ca ? { ca: options.ca.map(pem) } : {}) });
+    super(proxy.href, { keepAlive: true });
     this.#connectTimeoutMs = options.connectTimeoutMs;
+    this.#ca = options.ca?.map(pem);
+  }
+
+  /**
+   * The pool's name for a connection. agent-base tells https from http by looking for node:https in the
+   * call stack, which is not there when Node's agent files a freed socket: kept-alive connections would go
+   * into a pool no request looks in. Node's https.request marks its options with its global agent, whose
+   * protocol says it.
+   */
+  override getName(options?: AgentConnectOpts): string {
+    const o = (options ?? {}) as AgentConnectOpts & { protocol?: string; _defaultAgent?: { protocol?: string } };
+    const secureEndpoint =
+      typeof o.secureEndpoint === "boolean" ? o.secureEndpoint : typeof o.protocol === "string" ? o.protocol === "https:" : o._defaultAgent?.protocol === "https:";
+    return super.getName({ ...o, secureEndpoint } as AgentConnectOpts);
   }
 
   override async connect(req: ClientRequest, opts: AgentConnectOpts): Promise<Socket> {
@@ -50,7 +66,7 @@ export class ConnectProxyAgent extends HttpsProxyAgent<string> {
       this.connectOpts = { ...shared, signal: abort.signal } as typeof shared;
       let connecting: Promise<Socket>;
       try {
-        connecting = super.connect(req, opts);
+        connecting = super.connect(req, this.#ca ? { ...opts, ca: this.#ca } : opts);
       } finally {
         this.connectOpts = shared;
       }
