@@ -53,7 +53,7 @@ export interface AttestedKms {
 }
 
 /** `tls`: serve HTTPS with this certificate; `credentials`: more access keys acting as PRINCIPAL. */
-export async function startAttestedKms(options: { tls?: KmsLocalOptions["tls"]; credentials?: (typeof CREDENTIALS)[] } = {}): Promise<AttestedKms> {
+export async function startAttestedKms(options: { tls?: KmsLocalOptions["tls"]; credentials?: (typeof CREDENTIALS & { sessionToken?: string })[] } = {}): Promise<AttestedKms> {
   const ca = createSimulatorCa();
   const credentials = [CREDENTIALS, ...(options.credentials ?? [])].map((c) => ({ ...c, principalArn: PRINCIPAL }));
   const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials, tls: options.tls });

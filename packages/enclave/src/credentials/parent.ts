@@ -93,7 +93,8 @@ export function fromParentStream(stream: Readable = process.stdin, options: Pare
 
   return async () => {
     const usable = () => latest !== undefined && !expired(latest, Date.now());
-    if (!usable() && !ended) {
+    // Wait only when nothing is wrong yet: the latest line was good but has expired, or none came so far.
+    if (!usable() && !ended && !problem) {
       refable.ref?.();
       try {
         await new Promise<void>((resolve) => {
@@ -104,7 +105,7 @@ export function fromParentStream(stream: Readable = process.stdin, options: Pare
             resolve();
           }
           function check() {
-            if (usable() || ended) done();
+            done(); // any new line (or the end) decides
           }
           waiters.add(check);
         });
