@@ -62,7 +62,7 @@ export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
 });
 
 /** The `tls` option's own cert and key, checked by building a TLS context from them (a mismatched pair fails here). */
-function checkTlsOptions(tls: unknown): { cert: string | Uint8Array; key: string | Uint8Array } | undefined {
+function checkTlsOptions(tls: unknown): { cert: string; key: string } | undefined {
   if (tls === undefined) return undefined;
   const own = (name: string) => (typeof tls === "object" && tls !== null && Object.hasOwn(tls, name) ? (tls as Record<string, unknown>)[name] : undefined);
   const cert = own("cert");

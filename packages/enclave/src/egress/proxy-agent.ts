@@ -43,10 +43,10 @@ export class ConnectProxyAgent extends HttpsProxyAgent<string> {
    * protocol says it.
    */
   override getName(options?: AgentConnectOpts): string {
-    const o = (options ?? {}) as AgentConnectOpts & { protocol?: string; _defaultAgent?: { protocol?: string } };
+    const o = (options ?? {}) as { secureEndpoint?: unknown; protocol?: unknown; _defaultAgent?: { protocol?: unknown } };
     const secureEndpoint =
       typeof o.secureEndpoint === "boolean" ? o.secureEndpoint : typeof o.protocol === "string" ? o.protocol === "https:" : o._defaultAgent?.protocol === "https:";
-    return super.getName({ ...o, secureEndpoint } as AgentConnectOpts);
+    return super.getName({ ...o, secureEndpoint } as unknown as AgentConnectOpts);
   }
 
   override async connect(req: ClientRequest, opts: AgentConnectOpts): Promise<Socket> {
@@ -66,7 +66,7 @@ export class ConnectProxyAgent extends HttpsProxyAgent<string> {
       this.connectOpts = { ...shared, signal: abort.signal } as typeof shared;
       let connecting: Promise<Socket>;
       try {
-        connecting = super.connect(req, this.#ca ? { ...opts, ca: this.#ca } : opts);
+        connecting = super.connect(req, this.#ca ? ({ ...opts, ca: this.#ca } as AgentConnectOpts) : opts);
       } finally {
         this.connectOpts = shared;
       }
