@@ -18,10 +18,15 @@ export interface ConditionContext {
 }
 
 export interface RequestToAuthorize {
+  /** The identity's ARN: an IAM user or root, or an STS assumed-role session. */
+  callerArn: string;
+  /** aws:PrincipalArn: the user ARN, or the role ARN for an assumed-role session. */
   principalArn: string;
   principalAccount: string;
   /** e.g. "kms:Decrypt" */
   action: string;
+  /** The key's ARN. */
+  resource: string;
   context: ConditionContext;
 }
 
@@ -247,14 +252,20 @@ function statementMatches(s: Statement, req: RequestToAuthorize, action: string,
 
 export type Decision = "Allow" | "ExplicitDeny" | "ImplicitDeny";
 
-export function evaluate(policy: KeyPolicy, req: RequestToAuthorize): Decision {
-  let allowed = false;
+export interface PolicyDecision {
+  decision: Decision;
+  /** The statement that decided (the first Allow, or the Deny). */
+  statement?: { index: number; sid?: string };
+}
+
+export function evaluate(policy: KeyPolicy, req: RequestToAuthorize): PolicyDecision {
+  let allowedBy: number | undefined;
   const action = req.action.toLowerCase();
   const accountRoot = `arn:aws:iam::${req.principalAccount}:root`;
-  for (const s of policy.statements) {
+  for (const [index, s] of policy.statements.entries()) {
     if (!statementMatches(s, req, action, accountRoot)) continue;
-    if (s.effect === "Deny") return "ExplicitDeny";
-    allowed = true;
+    if (s.effect === "Deny") return { decision: "ExplicitDeny", statement: { index } };
+    allowedBy ??= index;
   }
-  return allowed ? "Allow" : "ImplicitDeny";
+  return allowedBy === undefined ? { decision: "ImplicitDeny" } : { decision: "Allow", statement: { index: allowedBy } };
 }

@@ -1,11 +1,14 @@
 // The key policy evaluator: IAM's rules (explicit Deny wins, otherwise an Allow must match), principals,
 // action wildcards, and the condition operators kms-local supports, on the condition keys KMS defines.
-import { defaultKeyPolicy, evaluate, globMatch, parseKeyPolicy, type ConditionContext } from "../src/policy";
+import { defaultKeyPolicy, evaluate as evaluatePolicy, globMatch, parseKeyPolicy, type ConditionContext, type KeyPolicy, type RequestToAuthorize } from "../src/policy";
 import { MalformedPolicyDocumentException } from "../src/errors";
 
 const ALICE = "arn:aws:iam::111122223333:role/alice";
+const evaluate = (policy: KeyPolicy, request: RequestToAuthorize) => evaluatePolicy(policy, request).decision;
 const request = (action: string, context: Record<string, string | string[]> = {}, principalArn = ALICE, principalAccount = "111122223333") => ({
+  callerArn: principalArn,
   principalArn,
+  resource: "arn:aws:kms:us-east-1:111122223333:key/0b7e7f8e-1111-4222-8333-944445555666",
   principalAccount,
   action,
   context: new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]])) as ConditionContext,

@@ -24,7 +24,7 @@ function persistence(saveKey: Persistence["saveKey"]): Persistence {
 test("a new key whose write fails is not in the store", async () => {
   const store = await Store.open(persistence(() => Promise.reject(new Error("ENOSPC"))));
   const key = new StoredKey(record());
-  await expect(store.putKey(key)).rejects.toThrow("ENOSPC");
+  await expect(store.addKey(key)).rejects.toThrow("ENOSPC");
   expect(store.keys.has(key.record.keyId)).toBe(false);
 });
 
@@ -32,7 +32,7 @@ test("a new key is in the store once its write has landed, not before", async ()
   let land!: () => void;
   const store = await Store.open(persistence(() => new Promise<void>((resolve) => (land = resolve))));
   const key = new StoredKey(record());
-  const put = store.putKey(key);
+  const put = store.addKey(key);
   await Promise.resolve();
   expect(store.keys.has(key.record.keyId)).toBe(false);
   land();
@@ -43,6 +43,6 @@ test("a new key is in the store once its write has landed, not before", async ()
 test("in memory only, a key is stored", async () => {
   const store = await Store.open(null);
   const key = new StoredKey(record());
-  await store.putKey(key);
+  await store.addKey(key);
   expect(store.keys.get(key.record.keyId)).toBe(key);
 });
