@@ -63,7 +63,7 @@ test.each([
   ["a key id that is no key id", "DescribeKey", '{"KeyId":"../../etc/passwd"}', "NotFoundException"],
   ["a malformed ARN", "DescribeKey", '{"KeyId":"arn:aws:kms:nowhere"}', "InvalidArnException"],
   ["an unimplemented operation", "CreateGrant", "{}", "UnsupportedOperationException"],
-  ["an unknown operation", "MakeCoffee", "{}", "UnsupportedOperationException"],
+  ["an unknown operation", "MakeCoffee", "{}", "UnknownOperationException"],
 ])("%s -> %s", async (_what, operation, body, expected) => {
   const r = await send(operation, body);
   expect(r.name).toBe(expected);
