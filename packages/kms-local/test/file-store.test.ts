@@ -122,6 +122,16 @@ test("a data directory has one owner: a second opener is refused, even in the sa
   await again.close();
 });
 
+test("of many opens at once (separate descriptors, as separate processes have), exactly one gets the directory, every round", async () => {
+  for (let round = 0; round < 20; round++) {
+    const results = await Promise.allSettled(Array.from({ length: 16 }, () => FileStore.open(dir)));
+    const opened = results.filter((r): r is PromiseFulfilledResult<FileStore> => r.status === "fulfilled");
+    expect({ round, opened: opened.length }).toEqual({ round, opened: 1 });
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(KmsLocalConfigError);
+    await opened[0].value.close();
+  }
+});
+
 test("a lock file naming another, dead or live, process does not hold the directory: only a held lock does", async () => {
   for (const pid of ["999999999", "1", String(process.ppid)]) {
     writeFileSync(join(dir, "kms-local.lock"), pid);
