@@ -1,5 +1,8 @@
-// Starts a kms-local on loopback and an official AWS SDK KMS client pointed at it.
+// Starts a kms-local on loopback (in this process, or as the `kms-local` command) and an official AWS SDK
+// KMS client pointed at it.
+import { spawn, type ChildProcess } from "node:child_process";
 import { request, type IncomingHttpHeaders } from "node:http";
+import { join } from "node:path";
 import { KMSClient } from "official-client-kms";
 import { KmsLocal, type KmsLocalOptions } from "@nitro-enclaves-sdk/kms-local";
 
@@ -75,3 +78,42 @@ export async function signedBy(endpoint: string, command: object, extra: Partial
   if (!captured) throw new Error("the SDK did not produce a request");
   return captured;
 }
+
+const bin = join(__dirname, "..", "..", "packages", "kms-local", "bin", "kms-local.js");
+
+/**
+ * Runs the `kms-local` command with `args` (on a free port): resolves once it listens, or once it exits
+ * without listening (with its exit code and stderr).
+ */
+export function spawnKmsLocal(args: string[]): Promise<{ child: ChildProcess; endpoint: string } | { exitCode: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`kms-local neither started nor exited within 30 s: ${err}`));
+    }, 30_000);
+    child.stderr!.on("data", (d) => (err += d));
+    child.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, stderr: err });
+    });
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve({ child, endpoint: m[1] });
+      }
+    });
+  });
+}
+
+/** Kills a process with SIGKILL and waits until it is gone. */
+export const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
