@@ -51,7 +51,7 @@ async function tryLock(fd: number): Promise<boolean> {
   throw new KmsLocalConfigError(`cannot lock the data directory: flock failed (errno ${errnoCode})`);
 }
 
-export const LOCK_FILE = "kms-local.lock";
+const LOCK_FILE = "kms-local.lock";
 
 export class DirectoryLock {
   private constructor(private handle: FileHandle | undefined) {}

@@ -146,7 +146,7 @@ export class FileStore implements Persistence {
   private readonly aliasesDir: string;
 
   private constructor(
-    private readonly dataDir: string,
+    dataDir: string,
     private readonly masterKey: Buffer,
     private readonly lock: DirectoryLock,
   ) {
@@ -241,9 +241,5 @@ export class FileStore implements Persistence {
   /** Lets the data directory go. The store has finished its writes before it calls this. */
   async close(): Promise<void> {
     await this.lock.release();
-  }
-
-  get directory() {
-    return this.dataDir;
   }
 }

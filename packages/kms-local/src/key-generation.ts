@@ -8,7 +8,7 @@ import { SPEC_INFO, type DataKeyPairSpec, type KeySpec } from "./key-specs.js";
 
 const threads = Number(process.env.UV_THREADPOOL_SIZE);
 /** How many key pairs are generated at a time. */
-export const GENERATION_SLOTS = Math.max(1, Math.floor((Number.isSafeInteger(threads) && threads > 0 ? threads : 4) / 2));
+const GENERATION_SLOTS = Math.max(1, Math.floor((Number.isSafeInteger(threads) && threads > 0 ? threads : 4) / 2));
 
 let running = 0;
 const waiting: (() => void)[] = [];

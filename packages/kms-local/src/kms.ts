@@ -39,7 +39,7 @@ export class Kms {
   }
 
   /** A key, unless its scheduled deletion date has passed (it is then deleted on the way). */
-  live(keyId: string): StoredKey | undefined {
+  private live(keyId: string): StoredKey | undefined {
     const key = this.store.keys.get(keyId);
     if (key && key.record.state === "PendingDeletion" && key.record.deletionDate! <= Date.now()) {
       void this.store.removeKey(keyId).catch(() => undefined); // tried again on the next look-up if it fails
