@@ -1,6 +1,6 @@
 // The KMS service behind the HTTP front end: configuration, the store, the Recipient verifier, and what
 // every operation shares: resolving key ids, ARNs and aliases, checking key state, authorizing against
-// the key policy. operations/run.ts puts these together in the one order every operation follows.
+// the key policy. operations/operation.ts puts these together in the one order every operation follows.
 import { RequestConditions, type ConditionSources, type RequestFacts } from "./condition-keys.js";
 import {
   AccessDeniedException, DisabledException, InvalidArnException, KMSInvalidStateException, MalformedPolicyDocumentException,

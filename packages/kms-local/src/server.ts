@@ -6,8 +6,7 @@
 // status before the connection closes: 431 for headers over Node's limit, 400 for anything malformed.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Socket } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { nsmAttestationVerifier, type TrustedRoot } from "./attestation.js";
 import type { Credential } from "./caller.js";
 import {
