@@ -8,8 +8,11 @@ import { SimulatedNsm, createSimulatorCa, type SimulatorCa } from "@nitro-enclav
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
 import * as official from "official-client-kms";
 
+/** The enclave app's role, which key policies name; the app calls KMS as a session of it (its instance role). */
 export const PRINCIPAL = "arn:aws:iam::111122223333:role/enclave-app";
-export const CREDENTIALS = { accessKeyId: "enclave-app", secretAccessKey: "enclave-test-secret" };
+export const CREDENTIALS = { accessKeyId: "ASIAENCLAVEAPP", secretAccessKey: "enclave-test-secret", sessionToken: "enclave-test-session-token" };
+/** What kms-local knows of those keys: the session of PRINCIPAL they stand for. */
+export const KMS_LOCAL_CREDENTIAL = { ...CREDENTIALS, arn: "arn:aws:sts::111122223333:assumed-role/enclave-app/i-0123456789abcdef0" };
 export const REGION = "us-east-1";
 
 /** Both packages export the same client API; the official one's types stand for both. */
@@ -55,7 +58,7 @@ export interface AttestedKms {
 
 export async function startAttestedKms(): Promise<AttestedKms> {
   const ca = createSimulatorCa();
-  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, principalArn: PRINCIPAL }] });
+  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [KMS_LOCAL_CREDENTIAL] });
   const newEnclave = () => EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   const enclave = await newEnclave();
   const impostor = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs: { 0: createHash("sha384").update("a modified enclave image").digest() } }) });
