@@ -19,21 +19,24 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // The SDK's notice that future releases will need Node 22 says nothing about this demo; keep the output to the steps.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const require = createRequire(import.meta.url);
-const load = (pkg) => {
+const load = (pkg, file = "dist/cjs/index.js") => {
   try {
-    return require(join(root, "packages", pkg, "dist/cjs/index.js"));
+    return require(join(root, "packages", pkg, file));
   } catch (e) {
     console.error(`cannot load packages/${pkg}/dist: run \`pnpm build\` first (pnpm demo does) — ${e.message}`);
     process.exit(2);
   }
 };
-const { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } = load("nsm");
+const { EnclaveHandle, parseAttestation } = load("nsm");
+const { SimulatedNsm, createSimulatorCa } = load("nsm", "dist/cjs/simulator/index.js");
 const { KMSClient, CreateKeyCommand, GenerateDataKeyCommand, DecryptCommand } = load("client-kms");
 
 const REGION = "us-east-1";
 const ACCOUNT = "111122223333";
-const CREDENTIALS = { accessKeyId: "enclave-app", secretAccessKey: "demo-secret" };
+// The enclave's parent instance calls KMS as a session of its instance role, enclave-app.
+const CREDENTIALS = { accessKeyId: "ASIAENCLAVEAPP", secretAccessKey: "demo-secret", sessionToken: "demo-session-token" };
 const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/enclave-app`;
+const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/enclave-app/i-0123456789abcdef0`;
 
 const color = process.stdout.isTTY ? (c, s) => `\x1b[${c}m${s}\x1b[0m` : (_c, s) => s;
 let failures = 0;
@@ -50,7 +53,7 @@ const short = (bytes) => `${Buffer.from(bytes).toString("hex").slice(0, 16)}… 
 /** Starts the kms-local command on a free loopback port and resolves with its endpoint. */
 function startKmsLocal(trustRootFile) {
   const child = spawn(process.execPath, [join(root, "packages/kms-local/bin/kms-local.js"), "--port", "0", "--trust-root", trustRootFile,
-    "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}:${PRINCIPAL}`], { stdio: ["ignore", "pipe", "inherit"] });
+    "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}:${SESSION}:${CREDENTIALS.sessionToken}`], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
@@ -130,13 +133,14 @@ async function main() {
     info(`condition: StringEqualsIgnoreCase kms:RecipientAttestation:PCR0 = ${pcr0.toString("hex").slice(0, 32)}…`);
 
     step("Attest: the NSM signs a document carrying the enclave's public key");
-    const document = await enclave.attest();
+    const recipient = await enclave.recipient(); // { AttestationDocument, KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" }
+    const document = recipient.AttestationDocument;
     const parsed = parseAttestation(document);
     ok(`attestation document ${document.length} bytes from ${parsed.moduleId}, public key ${parsed.publicKey ? "included" : "MISSING"}`);
 
     step("GenerateDataKey with Recipient");
     const generated = await kms.send(new GenerateDataKeyCommand({
-      KeyId: KeyMetadata.KeyId, KeySpec: "AES_256", Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: document },
+      KeyId: KeyMetadata.KeyId, KeySpec: "AES_256", Recipient: recipient,
     }));
     if (generated.Plaintext) fail("KMS returned the plaintext data key although a Recipient was given");
     else ok("no Plaintext in the response (KMS never sends it in the clear to an attested caller)");
@@ -160,7 +164,7 @@ async function main() {
 
     step("Later: Decrypt the CiphertextBlob with a fresh attestation as Recipient");
     const decrypted = await kms.send(new DecryptCommand({
-      CiphertextBlob: generated.CiphertextBlob, Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: await enclave.attest() },
+      CiphertextBlob: generated.CiphertextBlob, Recipient: await enclave.recipient(),
     }));
     if (decrypted.Plaintext) fail("KMS returned the plaintext although a Recipient was given");
     const again = enclave.decryptKMSEnvelopedKey(decrypted.CiphertextForRecipient);
@@ -184,14 +188,14 @@ async function main() {
     await expectRefusal(
       "Decrypt with the impostor's attestation",
       async () => kms.send(new DecryptCommand({
-        CiphertextBlob: generated.CiphertextBlob, Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: await impostor.attest() },
+        CiphertextBlob: generated.CiphertextBlob, Recipient: await impostor.recipient(),
       })),
       "AccessDeniedException",
     );
     await expectRefusal(
       "GenerateDataKey with the impostor's attestation",
       async () => kms.send(new GenerateDataKeyCommand({
-        KeyId: KeyMetadata.KeyId, KeySpec: "AES_256", Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: await impostor.attest() },
+        KeyId: KeyMetadata.KeyId, KeySpec: "AES_256", Recipient: await impostor.recipient(),
       })),
       "AccessDeniedException",
     );
@@ -201,7 +205,7 @@ async function main() {
     await expectRefusal(
       "Decrypt with an untrusted attestation",
       async () => kms.send(new DecryptCommand({
-        CiphertextBlob: generated.CiphertextBlob, Recipient: { KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256", AttestationDocument: await rogue.attest() },
+        CiphertextBlob: generated.CiphertextBlob, Recipient: await rogue.recipient(),
       })),
       "ValidationException",
     );

@@ -22,7 +22,7 @@ const suites = [
   "packages/nsm/test/attestation/fuzz.test.ts",
   "packages/nsm/test/attestation/simulated-documents.test.ts",
   "packages/nsm/test/cms/fuzz.test.ts",
-  "packages/nsm/test/cms/ber.test.ts",
+  "packages/nsm/test/asn1/ber.test.ts",
   "packages/nsm/test/attestation/certificate-asn1.test.ts",
   "packages/nsm/test/attestation/qemu-documents.test.ts",
 ];

@@ -1,77 +1,132 @@
 #!/usr/bin/env bash
-# Moves the generated client to a new KMS Smithy model: regenerates packages/client-kms from it, points
-# `pnpm codegen` at it, builds the package and runs the client's tests.
+# Moves the generated client to a new KMS Smithy model and the official @aws-sdk/client-kms version built
+# from it:
 #
-#   scripts/update-model.sh codegen/models/kms-YYYY-MM-DD.json [3.NNNN.0]
+#   scripts/update-model.sh [--dry-run] <model.json> <version>
 #
-# The optional second argument is the version of the upstream @aws-sdk/client-kms built from that model;
-# the generated package takes it as its own version (PACKAGE_VERSION in codegen/src/emit/context.ts).
+# 1. plan: checks the model (the generator's validation and transforms) and the version, and prints what
+#    would change: model, versions, the API difference from the current model (operations, shapes, members,
+#    enum values, operation errors) and the package files added, removed or rewritten. --dry-run stops
+#    here, having written nothing.
+# 2. keeps a copy of every file it is about to touch: codegen/config.json, test/package.json,
+#    pnpm-lock.yaml and the package folder (sources and dist/).
+# 3. apply: writes codegen/config.json (model, packageVersion and officialClientVersion = <version>) and
+#    points the differential tests' oracle (`official-client-kms` in test/package.json) at
+#    npm:@aws-sdk/client-kms@<version>.
+# 4. regenerates the package from the config, installs (pnpm install), builds the package, runs the
+#    client's tests (codegen/ and test/client-kms/) and the type check.
+# If any step fails or the script is interrupted, every file it touched is put back byte for byte, the
+# install is redone against the restored lockfile, and it says so. On success, review the change with
+# `git diff` and commit it.
 #
-# Nothing is changed if the model is malformed (the generator names the bad shape). Review the result with
-# `git diff packages/client-kms package.json codegen` and commit it.
+# Each step's command can be replaced through UPDATE_MODEL_INSTALL, UPDATE_MODEL_BUILD, UPDATE_MODEL_TEST
+# and UPDATE_MODEL_TYPECHECK (run with bash -c in the repository root); the script's own tests use this.
 set -euo pipefail
 
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-  echo "usage: scripts/update-model.sh <new-model.json> [<upstream client version>]" >&2
+usage() {
+  echo "usage: scripts/update-model.sh [--dry-run] <model.json> <version>" >&2
+  exit 2
+}
+dry_run=0
+if [ "${1:-}" = "--dry-run" ]; then
+  dry_run=1
+  shift
+fi
+[ $# -eq 2 ] || usage
+case "$1" in -*) usage ;; esac
+if [ ! -f "$1" ]; then
+  echo "update-model: no such file: $1" >&2
   exit 2
 fi
-model=$1
-version=${2:-}
-if [ -n "$version" ] && ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-  echo "update-model: not a version: $version" >&2
-  exit 2
-fi
-if [ ! -f "$model" ]; then
-  echo "update-model: no such file: $model" >&2
-  exit 2
-fi
-model_abs=$(cd "$(dirname "$model")" && pwd)/$(basename "$model")
+model=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+version=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-model_rel=$(node -e 'console.log(require("node:path").relative(process.argv[1], process.argv[2]))' "$root" "$model_abs")
 
-context=codegen/src/emit/context.ts
-if [ -n "$version" ]; then
-  echo "== package version $version"
-  # Kept aside so that a model the generator refuses leaves the version as it was too.
-  context_before=$(mktemp)
-  trap 'rm -f "$context_before"' EXIT
-  cp "$context" "$context_before"
-  node -e '
-    const fs = require("node:fs");
-    const [file, version] = process.argv.slice(1);
-    const text = fs.readFileSync(file, "utf8");
-    const next = text.replace(/(export const PACKAGE_VERSION = ")[^"]+(";)/, (_, a, b) => a + version + b);
-    if (!next.includes(`PACKAGE_VERSION = "${version}"`)) throw new Error("cannot find PACKAGE_VERSION in " + file);
-    fs.writeFileSync(file, next);
-  ' "$context" "$version"
-fi
+oracle=test/package.json
+update=(node codegen/bin/update-model.mjs)
+out_dir=$("${update[@]}" out-dir)
+install_cmd=${UPDATE_MODEL_INSTALL:-pnpm install --no-frozen-lockfile}
+build_cmd=${UPDATE_MODEL_BUILD:-"pnpm --dir $(printf %q "$out_dir") run build"}
+test_cmd=${UPDATE_MODEL_TEST:-"npx jest $(printf %q "$root/codegen/test/") $(printf %q "$root/test/client-kms/")"}
+typecheck_cmd=${UPDATE_MODEL_TYPECHECK:-pnpm typecheck}
 
-echo "== regenerating packages/client-kms from $model_rel"
-if ! node codegen/bin/generate.mjs "$model_rel" packages/client-kms; then
-  [ -z "$version" ] || cp "$context_before" "$context"
+echo "== plan"
+if ! "${update[@]}" plan "$model" "$version" "$oracle"; then
   echo "update-model: nothing was changed" >&2
   exit 1
 fi
-
-echo "== pointing \`pnpm codegen\` at $model_rel"
-node -e '
-  const fs = require("node:fs");
-  const [file, model] = process.argv.slice(1);
-  const text = fs.readFileSync(file, "utf8");
-  const next = text.replace(/("codegen":\s*"node codegen\/bin\/generate\.mjs )(\S+)( packages\/client-kms")/, (_, a, _old, b) => a + model + b);
-  if (!next.includes(`generate.mjs ${model} packages/client-kms`)) throw new Error("cannot find the codegen script in " + file);
-  fs.writeFileSync(file, next);
-' package.json "$model_rel"
-
-echo "== installing and building"
-pnpm install
-(cd packages/client-kms && pnpm run build)
-
-echo "== running the client's tests"
-if ! npx jest codegen test/client-kms; then
-  echo "== the client's tests failed. Tests against @aws-sdk/client-kms@3.1156.0 (schemas, exports, differential)" >&2
-  echo "   fail wherever the new model changed the API: check each failure is such a change." >&2
-  exit 1
+if [ $dry_run -eq 1 ]; then
+  echo "== dry run: nothing was written"
+  exit 0
 fi
-echo "== done: review with 'git diff packages/client-kms package.json codegen', then commit"
+
+touched=(codegen/config.json "$oracle" pnpm-lock.yaml)
+backup=$(mktemp -d "${TMPDIR:-/tmp}/update-model.XXXXXX")
+restore_on_exit=0
+
+# Puts back every touched file and the package folder (all but node_modules/) as they were.
+restore() {
+  trap '' INT TERM
+  for file in "${touched[@]}"; do
+    cp -p "$backup/files/$file" "$file"
+  done
+  local parent name
+  parent=$(dirname "$out_dir")
+  name=$(basename "$out_dir")
+  rm -rf "$parent/.$name.new-"*
+  if [ -d "$backup/package" ]; then
+    mkdir -p "$out_dir"
+    find "$out_dir" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
+    cp -a "$backup/package/." "$out_dir/"
+  else
+    rm -rf "$out_dir"
+  fi
+  echo "update-model: restored ${touched[*]} and $out_dir/ (but node_modules/) as they were" >&2
+  echo "== reinstalling against the restored lockfile" >&2
+  if ! bash -c "$install_cmd" >&2; then
+    echo "update-model: the install failed; run \`pnpm install\` before going on" >&2
+  fi
+}
+
+on_exit() {
+  local status=$?
+  if [ $restore_on_exit -eq 1 ]; then
+    restore_on_exit=0
+    restore
+  fi
+  rm -rf "$backup"
+  exit $status
+}
+trap on_exit EXIT
+trap 'echo "update-model: interrupted" >&2; exit 130' INT TERM
+
+mkdir -p "$backup/files"
+for file in "${touched[@]}"; do
+  mkdir -p "$backup/files/$(dirname "$file")"
+  cp -p "$file" "$backup/files/$file"
+done
+if [ -d "$out_dir" ]; then
+  mkdir "$backup/package"
+  find "$out_dir" -mindepth 1 -maxdepth 1 ! -name node_modules -exec cp -a {} "$backup/package/" \;
+fi
+restore_on_exit=1
+
+step() {
+  local name=$1
+  shift
+  echo "== $name"
+  if ! "$@"; then
+    echo "update-model: $name failed" >&2
+    exit 1
+  fi
+}
+step "writing codegen/config.json and moving the oracle to @aws-sdk/client-kms@$version" "${update[@]}" apply "$model" "$version" "$oracle"
+step "regenerating $out_dir" node codegen/bin/generate.mjs
+step "installing" bash -c "$install_cmd"
+step "building $out_dir" bash -c "$build_cmd"
+step "running the client's tests" bash -c "$test_cmd"
+step "type-checking" bash -c "$typecheck_cmd"
+
+restore_on_exit=0
+echo "== done: review with 'git diff', then commit"

@@ -42,3 +42,10 @@ export class OutputWriteError extends CodegenError {
     super("OUTPUT_WRITE", message);
   }
 }
+
+/** The codegen config (codegen/config.json) is unreadable or holds something it must not. */
+export class ConfigError extends CodegenError {
+  constructor(message: string) {
+    super("CONFIG_INVALID", message);
+  }
+}

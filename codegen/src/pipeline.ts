@@ -1,9 +1,11 @@
 // load -> validate -> transforms -> emitters -> atomic write. Nothing is written unless every step succeeds.
+// The package's name and version come from the codegen config (see config.ts); the caller passes them.
+import type { PackageIdentity } from "./config";
 import { CodegenError } from "./errors";
 import { loadModel } from "./model/load";
 import { validateModel } from "./model/validate";
 import type { Model } from "./model/types";
-import { buildContext } from "./emit/context";
+import { buildContext, type Context } from "./emit/context";
 import { EMITTERS } from "./emit/index";
 import { TRANSFORMS } from "./transforms/index";
 import { swapDirectory } from "./write/swapDirectory";
@@ -27,12 +29,22 @@ export function transformModel(model: Model): { model: Model; applied: string[] 
   return { model, applied };
 }
 
-/** Every file of the package, in memory: [relative path, content], sorted by path. */
-export function renderPackage(modelPath: string): { files: [string, string][]; operations: number; applied: string[] } {
+/** Loads, validates and transforms a model: the model the emitters see. */
+export function loadTransformedModel(modelPath: string): { model: Model; applied: string[] } {
   const loaded = loadModel(modelPath);
   validateModel(loaded);
-  const { model, applied } = transformModel(loaded);
-  const ctx = buildContext(model, modelPath);
+  return transformModel(loaded);
+}
+
+/** Every file of the package, in memory: [relative path, content], sorted by path. */
+export function renderPackage(modelPath: string, pkg: PackageIdentity): { files: [string, string][]; operations: number; applied: string[] } {
+  const { model, applied } = loadTransformedModel(modelPath);
+  const ctx = buildContext(model, modelPath, pkg);
+  return { files: renderFiles(ctx), operations: ctx.operations.length, applied };
+}
+
+/** Runs every emitter over a context; two emitters writing one path is a generator bug. */
+export function renderFiles(ctx: Context): [string, string][] {
   const files: [string, string][] = [];
   const seen = new Set<string>();
   for (const [name, emit] of Object.entries(EMITTERS)) {
@@ -42,12 +54,11 @@ export function renderPackage(modelPath: string): { files: [string, string][]; o
       files.push([path, content]);
     }
   }
-  files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { files, operations: ctx.operations.length, applied };
+  return files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function generate(modelPath: string, outDir: string): GenerateResult {
-  const { files, operations, applied } = renderPackage(modelPath);
+export function generate(modelPath: string, outDir: string, pkg: PackageIdentity): GenerateResult {
+  const { files, operations, applied } = renderPackage(modelPath, pkg);
   swapDirectory(outDir, files);
   return { files: files.length, operations, applied };
 }

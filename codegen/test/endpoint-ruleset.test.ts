@@ -3,7 +3,7 @@
 import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "../src/pipeline";
-import { CLIENT_PACKAGE, CURRENT_MODEL, readModel, tempDir } from "./helpers";
+import { CLIENT_PACKAGE, CURRENT_MODEL, PACKAGE, readModel, tempDir } from "./helpers";
 
 const SERVICE = "com.amazonaws.kms#TrentService";
 
@@ -17,7 +17,7 @@ it("the rule-set resolver passes the model's 68 endpoint test cases", () => {
     const modelPath = join(tmp.dir, "kms-ruleset-only.json");
     writeFileSync(modelPath, JSON.stringify(model));
     const out = join(tmp.dir, "client-kms");
-    generate(modelPath, out);
+    generate(modelPath, out, PACKAGE);
     symlinkSync(join(CLIENT_PACKAGE, "node_modules"), join(out, "node_modules"), "dir");
     const { defaultEndpointResolver } = require(join(out, "src", "endpoint", "endpointResolver.ts"));
 

@@ -1,6 +1,6 @@
-// The generated package exposes the same runtime names as @aws-sdk/client-kms@3.1156.0 (built from the same
-// model): client classes, 54 commands, paginators, enums, errors, schemas. (Type-level parity is checked
-// by test/client-kms/types-compat.ts under `pnpm typecheck`.)
+// The generated package exposes the same runtime names as the official @aws-sdk/client-kms it mirrors (the
+// `official-client-kms` alias, built from the same model): client classes, 54 commands, paginators, enums,
+// errors, schemas. (Type-level parity is checked by test/client-kms/types-compat.ts under `pnpm typecheck`.)
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CLIENT_PACKAGE, REPO } from "./helpers";

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generate } from "../src/pipeline";
-import { CLIENT_PACKAGE, FIXTURES, REPO, tempDir } from "./helpers";
+import { CLIENT_PACKAGE, FIXTURES, PACKAGE, REPO, tempDir } from "./helpers";
 
 const tmp = tempDir("features");
 const out = join(tmp.dir, "client-widgets");
@@ -15,7 +15,7 @@ let sent: { target: string; body: any }[] = [];
 let reply: { status: number; body: unknown } = { status: 200, body: {} };
 
 beforeAll(() => {
-  generate(join(FIXTURES, "mini-features.json"), out);
+  generate(join(FIXTURES, "mini-features.json"), out, PACKAGE);
   symlinkSync(join(CLIENT_PACKAGE, "node_modules"), join(out, "node_modules"), "dir");
   sdk = require(join(out, "src", "index.ts"));
 });

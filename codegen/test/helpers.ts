@@ -2,6 +2,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { loadConfig } from "../src/config";
 import type { Model } from "../src/model/types";
 
 export const REPO = join(__dirname, "..", "..");
@@ -11,6 +12,10 @@ export const PRE_RECIPIENT_MODEL = join(MODELS, "kms-2023-04-25-pre-recipient.js
 export const FIRST_RECIPIENT_MODEL = join(MODELS, "kms-2023-05-first-recipient.json");
 export const FIXTURES = join(__dirname, "fixtures");
 export const CLIENT_PACKAGE = join(REPO, "packages", "client-kms");
+/** codegen/config.json: the model, output folder, package name and version `pnpm codegen` uses. */
+export const CONFIG = loadConfig();
+/** The package identity every test generates with: the committed package's. */
+export const PACKAGE = CONFIG.package;
 
 export const readModel = (path: string): Model => JSON.parse(readFileSync(path, "utf8")) as Model;
 

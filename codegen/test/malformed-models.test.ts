@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CodegenError } from "../src/errors";
 import { generate } from "../src/pipeline";
-import { FIXTURES, REPO, listFiles, readModel, tempDir } from "./helpers";
+import { FIXTURES, PACKAGE, REPO, listFiles, readModel, tempDir } from "./helpers";
 
 const mini = () => readModel(join(FIXTURES, "mini-pre-recipient.json")) as any;
 
@@ -82,6 +82,66 @@ const cases: [string, (m: any) => any, RegExp][] = [
     /example\.kms#Weird: shape definition must be an object/,
   ],
   [
+    "an operation error that is a structure without the @error trait",
+    (m) => (m.shapes["example.kms#Decrypt"].errors.push({ target: "example.kms#DecryptResponse" }), m),
+    /example\.kms#Decrypt: errors\[1\] targets example\.kms#DecryptResponse, which is not a structure with the @error trait/,
+  ],
+  [
+    "an operation error that is not a structure",
+    (m) => ((m.shapes["example.kms#GenerateRandom"].errors = [{ target: "smithy.api#String" }]), m),
+    /example\.kms#GenerateRandom: errors\[0\] targets smithy\.api#String, which is not a structure with the @error trait/,
+  ],
+  [
+    "a service error that is not an @error structure",
+    (m) => ((m.shapes["example.kms#MiniKms"].errors = [{ target: "example.kms#ListKeysRequest" }]), m),
+    /example\.kms#MiniKms: errors\[0\] targets example\.kms#ListKeysRequest, which is not a structure with the @error trait/,
+  ],
+  [
+    "a structure that contains itself through a required member",
+    (m) => (
+      (m.shapes["example.kms#KeyTree"] = { type: "structure", members: { Parent: { target: "example.kms#KeyTree", traits: { "smithy.api#required": {} } } } }),
+      (m.shapes["example.kms#DecryptRequest"].members.Tree = { target: "example.kms#KeyTree" }),
+      m
+    ),
+    /example\.kms#KeyTree: can only be built by containing itself: example\.kms#KeyTree\$Parent -> example\.kms#KeyTree /,
+  ],
+  [
+    "two structures that contain each other through required members",
+    (m) => (
+      (m.shapes["example.kms#Grant"] = { type: "structure", members: { Key: { target: "example.kms#Key", traits: { "smithy.api#required": {} } } } }),
+      (m.shapes["example.kms#Key"] = {
+        type: "structure",
+        members: { Id: { target: "smithy.api#String" }, Grant: { target: "example.kms#Grant", traits: { "smithy.api#required": {} } } },
+      }),
+      m
+    ),
+    /example\.kms#Grant: can only be built by containing itself: example\.kms#Grant\$Key -> example\.kms#Key\$Grant -> example\.kms#Grant /,
+  ],
+  [
+    "a structure behind a union whose every member leads back to it",
+    (m) => (
+      (m.shapes["example.kms#Wrapper"] = { type: "structure", members: { Choice: { target: "example.kms#Choice", traits: { "smithy.api#required": {} } } } }),
+      (m.shapes["example.kms#Choice"] = { type: "union", members: { Again: { target: "example.kms#Wrapper" } } }),
+      m
+    ),
+    /example\.kms#Wrapper: can only be built by containing itself: example\.kms#Wrapper\$Choice -> example\.kms#Choice\$Again -> example\.kms#Wrapper /,
+  ],
+  [
+    "a Recipient operation whose input is smithy.api#Unit",
+    (m) => ((m.shapes["example.kms#Decrypt"].input = { target: "smithy.api#Unit" }), m),
+    /example\.kms#Decrypt: is a Recipient operation but has no input structure \(its input is smithy\.api#Unit\) to carry Recipient/,
+  ],
+  [
+    "a Recipient operation without input",
+    (m) => (delete m.shapes["example.kms#GenerateRandom"].input, m),
+    /example\.kms#GenerateRandom: is a Recipient operation but has no input structure \(its input is missing\) to carry Recipient/,
+  ],
+  [
+    "a Recipient operation whose output is smithy.api#Unit",
+    (m) => ((m.shapes["example.kms#GenerateRandom"].output = { target: "smithy.api#Unit" }), m),
+    /example\.kms#GenerateRandom: is a Recipient operation but has no output structure \(its output is smithy\.api#Unit\) to carry CiphertextForRecipient/,
+  ],
+  [
     "a member targeting a prelude shape Smithy does not have",
     (m) => ((m.shapes["example.kms#DecryptRequest"].members.KeyId.target = "smithy.api#Nope"), m),
     /example\.kms#DecryptRequest\$KeyId: targets missing shape smithy\.api#Nope/,
@@ -101,7 +161,7 @@ describe("malformed models", () => {
 
   it.each(cases)("%s: fails naming the shape and writes nothing", (_name, corrupt, message) => {
     const out = join(tmp.dir, "out");
-    expect(() => generate(writeModel(corrupt(mini())), out)).toThrow(message);
+    expect(() => generate(writeModel(corrupt(mini())), out, PACKAGE)).toThrow(message);
     expect(existsSync(out)).toBe(false);
     expect(listFiles(tmp.dir)).toEqual(["model.json"]); // no staging directory left behind either
   });
@@ -111,7 +171,7 @@ describe("malformed models", () => {
     const path = writeModel('{ "smithy": "2.0", "shapes": { ');
     let error: unknown;
     try {
-      generate(path, out);
+      generate(path, out, PACKAGE);
     } catch (e) {
       error = e;
     }
@@ -125,7 +185,7 @@ describe("malformed models", () => {
     const out = join(tmp.dir, "out");
     const path = join(tmp.dir, "evil\nprocess.exit(1);.json");
     writeFileSync(path, JSON.stringify(mini()));
-    generate(path, out);
+    generate(path, out, PACKAGE);
     const index = readFileSync(join(out, "src", "index.ts"), "utf8");
     expect(index.split("\n")[0]).toBe("// Code generated by @nitro-enclaves-sdk/codegen from evil_process.exit_1__.json. DO NOT EDIT.");
     expect(index).not.toContain("\nprocess.exit");
@@ -135,7 +195,7 @@ describe("malformed models", () => {
     const out = join(tmp.dir, "out");
     mkdirSync(join(out, "src"), { recursive: true });
     writeFileSync(join(out, "src", "index.ts"), "previous output\n");
-    expect(() => generate(writeModel(cases[0]![1](mini())), out)).toThrow(CodegenError);
+    expect(() => generate(writeModel(cases[0]![1](mini())), out, PACKAGE)).toThrow(CodegenError);
     expect(listFiles(out)).toEqual(["src/index.ts"]);
     expect(readFileSync(join(out, "src", "index.ts"), "utf8")).toBe("previous output\n");
   });

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { generate, transformModel } from "../src/pipeline";
 import type { Shape } from "../src/model/types";
-import { CLIENT_PACKAGE, FIRST_RECIPIENT_MODEL, PRE_RECIPIENT_MODEL, REPO, readModel, tempDir } from "./helpers";
+import { CLIENT_PACKAGE, FIRST_RECIPIENT_MODEL, PACKAGE, PRE_RECIPIENT_MODEL, REPO, readModel, tempDir } from "./helpers";
 
 /** A copy of the shapes without documentation traits (and without trait objects left empty by that). */
 function withoutDocs(shapes: Record<string, Shape>): Record<string, Shape> {
@@ -66,7 +66,7 @@ describe("the client generated from kms-2023-04-25-pre-recipient.json", () => {
   let sent: { headers: Record<string, string>; body: any; hostname: string }[] = [];
 
   beforeAll(() => {
-    const result = generate(PRE_RECIPIENT_MODEL, out);
+    const result = generate(PRE_RECIPIENT_MODEL, out, PACKAGE);
     expect(result.operations).toBe(50);
     // Resolve the generated source's dependencies from the committed package's installed ones.
     symlinkSync(join(CLIENT_PACKAGE, "node_modules"), join(out, "node_modules"), "dir");

@@ -1,5 +1,6 @@
 // The schemas the generator writes drive all serialization, so they are checked one by one against the
-// schemas inside the official @aws-sdk/client-kms@3.1156.0, built by AWS from the same model.
+// schemas inside the official @aws-sdk/client-kms that codegen/config.json says ours mirrors (installed as
+// the `official-client-kms` alias), built by AWS from the same model.
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { CLIENT_PACKAGE, REPO } from "./helpers";

@@ -4,6 +4,8 @@
 //                  (repeated documents from one enclave: only the document's own signature is checked);
 //   - ours, cold:  the cache is cleared before every document (every certificate parsed and checked);
 //   - @0xsequence/tee-verifier: parse, pkijs chain validation at the timestamp, root fingerprint, signature;
+//   - baseline, warm and cold: the same with another build of the package, when BENCH_NSM_BASELINE
+//                  names one (to compare two versions in one run);
 //   - @evervault/wasm-attestation-bindings: validateAttestationDocPcrs (Rust/wasm), with Date.now pinned
 //     to the document's timestamp while it runs (it reads the time through Date.now).
 // Timed batches interleaved between candidates, median docs/s per candidate; ratios against the
@@ -12,7 +14,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadNsm, median, pairedRatio, sideBySide } from "./nsm-common.mjs";
+import { loadBaseline, loadNsm, median, pairedRatio, sideBySide } from "./nsm-common.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(join(root, "package.json"));
@@ -20,6 +22,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 21);
 const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 150);
 
 const nsm = loadNsm();
+const baseline = loadBaseline();
 const DOCUMENTS = [
   ["evervault_beta_valid-attestation-doc_2022-10-13.cose", "2022-10-13T08:58:02.136Z"],
   ["real-nsm-attestation-2026-01-03-indefinite-map.cose", "2026-01-03T20:41:07.402Z"],
@@ -69,6 +72,18 @@ function candidates(doc) {
         }
       },
     },
+    ...(baseline
+      ? [
+          { label: "baseline (warm cache)", run: () => baseline.nsm.verifyAttestation(doc.bytes, { at: doc.at }) },
+          {
+            label: "baseline (cold cache)",
+            run: () => {
+              baseline.nsm.clearAttestationCache();
+              baseline.nsm.verifyAttestation(doc.bytes, { at: doc.at });
+            },
+          },
+        ]
+      : []),
   ];
 }
 

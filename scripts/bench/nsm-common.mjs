@@ -1,4 +1,4 @@
-// Shared by the nsm benchmarks: loading the built package (building it first when dist/ is missing or
+// Shared by the nsm benchmarks: loading the built package, its main entry and ./simulator (building it first when dist/ is missing or
 // older than any source file, so that `pnpm bench nsm` always measures the current code), and timing
 // candidates side by side.
 import { execFileSync } from "node:child_process";
@@ -24,7 +24,21 @@ export function loadNsm() {
     console.error("building packages/nsm (dist is missing or stale)...");
     execFileSync(process.execPath, [join(pkg, "../../scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
   }
-  return createRequire(import.meta.url)(built);
+  const load = createRequire(import.meta.url);
+  return { ...load(built), ...load(join(pkg, "dist/cjs/simulator/index.js")) };
+}
+
+/**
+ * Another build of the package to compare with in the same run, when BENCH_NSM_BASELINE names a
+ * folder holding its package.json and dist/ (e.g. a copy of packages/nsm built from an earlier
+ * commit): { dir, nsm } with its main entry and, where it has one, its ./simulator entry.
+ */
+export function loadBaseline() {
+  const dir = process.env.BENCH_NSM_BASELINE;
+  if (!dir) return undefined;
+  const load = createRequire(join(dir, "package.json"));
+  const simulator = join(dir, "dist/cjs/simulator/index.js");
+  return { dir, nsm: { ...load(join(dir, "dist/cjs/index.js")), ...(existsSync(simulator) ? load(simulator) : {}) } };
 }
 
 /** Runs `c.run` (awaited when `c.async`) for `ms` milliseconds; returns operations per second. */

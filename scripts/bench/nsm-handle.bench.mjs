@@ -19,7 +19,7 @@ if (!existsSync(entry)) {
   const r = spawnSync(process.execPath, [join(root, "scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
   if (r.status !== 0) process.exit(1);
 }
-const nsm = await import(pathToFileURL(entry).href);
+const nsm = { ...(await import(pathToFileURL(entry).href)), ...(await import(pathToFileURL(join(pkg, "dist/esm/simulator/index.js")).href)) };
 const gen = promisify(generateKeyPair);
 
 const ROUNDS = { 2048: Number(process.env.BENCH_ROUNDS_2048 ?? 25), 3072: Number(process.env.BENCH_ROUNDS_3072 ?? 9), 4096: Number(process.env.BENCH_ROUNDS_4096 ?? 5) };

@@ -1,12 +1,15 @@
-// Boots the guest under QEMU (TCG: no KVM is assumed) as `-M pc` with a virtio-nsm-pci device and waits
-// for it to reset itself, or kills it at the deadline or when `signal` aborts (the test was interrupted).
+// Boots the guest under QEMU (TCG: no KVM is assumed) on the target's machine (`-M pc`, `-M virt -cpu max`)
+// with a virtio-nsm-pci device and two serial ports (console, results), and waits for it to reset itself, or
+// kills it at the deadline or when `signal` aborts (the test was interrupted).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
- * @param {{ qemu: string, firmware: string[], kernel: string, initramfs: string, workDir: string,
- *           timeoutMs: number, moduleId: string, memoryMb?: number, signal?: AbortSignal }} o
+ * @param {{ qemu: string, machine: string[], console: string, firmware: string[], kernel: string,
+ *           initramfs: string, workDir: string, timeoutMs: number, moduleId: string, memoryMb?: number,
+ *           signal?: AbortSignal }} o
+ *   machine: QEMU's machine and CPU options; console: the guest's name for the first serial port (ttyS0).
  * @returns {Promise<{ code: number|null, signal: string|null, timedOut: boolean, interrupted: boolean, ms: number,
  *                     console: string, results: string, stderr: string }>}
  */
@@ -14,11 +17,11 @@ export function bootGuest(o) {
   const consoleLog = join(o.workDir, "console.log");
   const resultsLog = join(o.workDir, "results.log");
   const args = [
-    "-M", "pc", "-accel", "tcg", "-cpu", "max", "-smp", "1", "-m", String(o.memoryMb ?? 1024),
+    ...o.machine, "-accel", "tcg", "-smp", "1", "-m", String(o.memoryMb ?? 1024),
     "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
     ...o.firmware.flatMap((d) => ["-L", d]),
     "-kernel", o.kernel, "-initrd", o.initramfs,
-    "-append", "console=ttyS0 panic=-1 quiet loglevel=4 rdinit=/init",
+    "-append", `console=${o.console} panic=-1 quiet loglevel=4 rdinit=/init`,
     "-serial", `file:${consoleLog}`, "-serial", `file:${resultsLog}`,
     "-device", `virtio-nsm-pci,module-id=${o.moduleId}`,
   ];

@@ -1,7 +1,8 @@
 #!/bin/busybox sh
-# The guest's /init: mount the kernel filesystems, load the NSM driver, run the guest test with its
-# result lines going to the second serial port (ttyS1; the console on ttyS0 keeps kernel messages apart),
-# then reset the machine (QEMU runs with -no-reboot, so it exits).
+# The guest's /init: mount the kernel filesystems, load the modules listed in /etc/modules.order, run the
+# guest test with its result lines going to the second serial port (RESULTS in /etc/guest.env; the console
+# on the first port keeps kernel messages apart), then reset the machine (QEMU runs with -no-reboot, so it
+# exits).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -9,7 +10,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 
-RESULTS=/dev/ttyS1
+. /etc/guest.env
 stty -F "$RESULTS" raw -echo 2>/dev/null
 say() { echo "NSMT $*" >"$RESULTS"; }
 

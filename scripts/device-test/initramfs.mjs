@@ -1,13 +1,12 @@
-// Assembles the guest's initramfs: busybox (init and tools), the kernel modules the NSM needs (with the
-// modules they depend on, in load order), this host's node binary with the shared libraries it links, the
-// built nsm package with its runtime dependencies, and the guest test script.
+// Assembles the guest's initramfs: unpacked Debian packages laid over its root (busybox for init and tools,
+// and for a foreign architecture the C libraries node links), the kernel modules to load (with the modules
+// they depend on, in load order), a node binary (this host's, with the shared libraries it links, or one for
+// the guest's architecture), built workspace packages with their runtime dependencies for the guest's
+// platform, and the guest test script. What goes in is data the caller passes (targets.json).
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, posix } from "node:path";
 import { CpioWriter } from "./cpio.mjs";
-
-/** Modules to load in the guest: nsm provides /dev/nsm; virtio_mmio serves microvm-style machines. */
-export const GUEST_MODULES = ["nsm", "virtio_mmio"];
 
 function modinfoBinary() {
   for (const p of ["/usr/sbin/modinfo", "/sbin/modinfo", "/usr/bin/modinfo"]) if (existsSync(p)) return p;
@@ -82,25 +81,45 @@ function findUp(fromDir, name) {
   }
 }
 
+/** Whether a package's `os`, `cpu` and `libc` fields (npm's rules: a list of names, or of "!name" exclusions) admit the platform. */
+export function fitsPlatform(pkg, platform) {
+  for (const field of ["os", "cpu", "libc"]) {
+    const list = pkg[field];
+    if (!Array.isArray(list) || list.length === 0 || platform[field] === undefined) continue;
+    if (list.includes(`!${platform[field]}`)) return false;
+    const allowed = list.filter((v) => typeof v === "string" && !v.startsWith("!"));
+    if (allowed.length > 0 && !allowed.includes(platform[field])) return false;
+  }
+  return true;
+}
+
+const readPackageJson = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+
 /**
- * The runtime dependency closure of a package, laid out as a node_modules tree: each package goes to the top
- * level unless another version already sits there, then beside its dependent (Node resolves both).
+ * The runtime dependency closure of some packages for a platform ({ os, cpu, libc }), laid out as a node_modules
+ * tree: each package goes to the top level unless another version already sits there, then beside its
+ * dependent (Node resolves both). Installed packages built for another platform are left out; an optional
+ * dependency that is not installed comes from `resolveMissing(name, versionSpec)` (a directory, or null to
+ * leave it out), which is how a foreign platform's prebuilt binaries get in.
  * Returns [{ src, dest }] with dest relative to the tree's root.
  */
-export function dependencyTree(packageDir) {
+export function dependencyTree(packageDirs, { platform = {}, resolveMissing = () => null } = {}) {
   const placed = new Map(); // top-level name -> version
   const out = [];
   const seen = new Set(); // src dirs already copied at some dest
   const visit = (pkgDir, destDir) => {
-    const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
-    const deps = { ...(pkg.dependencies ?? {}), ...(pkg.optionalDependencies ?? {}) };
-    for (const name of Object.keys(deps)) {
-      const src = findUp(pkgDir, name);
-      if (!src) {
-        if (pkg.optionalDependencies?.[name]) continue; // optional: not installed for this platform
-        throw new Error(`${pkg.name} depends on ${name}, which is not installed`);
+    const pkg = readPackageJson(pkgDir);
+    const optional = pkg.optionalDependencies ?? {};
+    const deps = { ...(pkg.dependencies ?? {}), ...optional };
+    for (const [name, spec] of Object.entries(deps)) {
+      let src = findUp(pkgDir, name);
+      if (src && !fitsPlatform(readPackageJson(src), platform)) src = null;
+      if (!src && Object.hasOwn(optional, name)) {
+        src = resolveMissing(name, spec);
+        if (!src || !fitsPlatform(readPackageJson(src), platform)) continue; // not for this platform
       }
-      const version = JSON.parse(readFileSync(join(src, "package.json"), "utf8")).version;
+      if (!src) throw new Error(`${pkg.name} depends on ${name}, which is not installed for ${JSON.stringify(platform)}`);
+      const version = readPackageJson(src).version;
       let dest;
       if (!placed.has(name)) {
         placed.set(name, version);
@@ -117,10 +136,12 @@ export function dependencyTree(packageDir) {
       visit(src, dest);
     }
   };
-  // A dependency that cannot go to the top level goes beside its dependent: for the package itself, that is
+  // A dependency that cannot go to the top level goes beside its dependent: for a package itself, that is
   // its own folder, node_modules/<name> (the top level is where the other version already sits).
-  const root = realpathSync(packageDir);
-  visit(root, posix.join("node_modules", JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name));
+  for (const dir of packageDirs) {
+    const root = realpathSync(dir);
+    visit(root, posix.join("node_modules", readPackageJson(root).name));
+  }
   return out;
 }
 
@@ -149,28 +170,63 @@ function nativeAddons(dir, acc = []) {
 }
 
 /**
+ * Lays an unpacked Debian package over the guest's root as it is (symbolic links stay links: they point into
+ * the guest's tree, not the host's), without documentation and locale data (usr/share) or iconv modules (gconv).
+ */
+function addRoot(cpio, root, rel = "") {
+  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const r = posix.join(rel, e.name);
+    const s = join(root, r);
+    if (r === "usr/share" || e.name === "gconv" || (rel === "" && e.name.startsWith("."))) continue;
+    if (e.isDirectory()) {
+      cpio.dir(r);
+      addRoot(cpio, root, r);
+    } else if (e.isSymbolicLink()) cpio.symlink(r, readlinkSync(s));
+    else if (e.isFile()) cpio.file(r, readFileSync(s), statSync(s).mode & 0o777);
+  }
+}
+
+/**
  * Writes the initramfs to `out`.
- * @param {{ out: string, busybox: string, modulesDir: string, init: string, guestScript: string,
- *           packageDir: string, nodeBinary?: string, appFiles?: Record<string, Buffer> }} o
+ * @param {{ out: string, init: string, guestRoots: string[], modulesDir: string, modules: string[],
+ *           node: string, linkHostLibraries: boolean, packageDirs: string[],
+ *           platform: { os?: string, cpu?: string, libc?: string },
+ *           resolveMissing?: (name: string, spec: string) => string | null,
+ *           guestScript: string, appFiles?: Record<string, Buffer>, env?: Record<string, string> }} o
+ *   guestRoots: unpacked Debian packages laid over the root (one of them must bring bin/busybox);
+ *   modules: kernel modules that init loads, in this order after their dependencies;
+ *   node: the node binary for the guest; linkHostLibraries: add the host libraries that it and the native
+ *     addons link (`ldd`), for a node of the host's own architecture (a foreign one takes its libraries
+ *     from guestRoots);
+ *   packageDirs: built workspace packages, each placed as published (package.json + dist) under
+ *     app/node_modules with the runtime dependencies for `platform` (see dependencyTree);
+ *   appFiles: more files under /app; env: KEY=VALUE lines in /etc/guest.env, which init sources.
  */
 export function buildInitramfs(o) {
-  const nodeBinary = o.nodeBinary ?? process.execPath;
-  const modules = resolveModules(o.modulesDir, GUEST_MODULES);
-  const tree = dependencyTree(o.packageDir);
+  const modules = resolveModules(o.modulesDir, o.modules);
+  const tree = dependencyTree(o.packageDirs, { platform: o.platform, resolveMissing: o.resolveMissing });
   const cpio = new CpioWriter(o.out);
   for (const d of ["proc", "sys", "dev", "tmp", "bin", "sbin", "etc", "lib/modules"]) cpio.dir(d);
   cpio.file("init", readFileSync(o.init), 0o755);
-  cpio.file("bin/busybox", readFileSync(o.busybox), 0o755);
+  for (const root of o.guestRoots) addRoot(cpio, root);
+  if (!o.guestRoots.some((r) => existsSync(join(r, "bin/busybox")))) throw new Error("no guest package brings bin/busybox");
   cpio.symlink("bin/sh", "busybox");
-  cpio.file("bin/node", readFileSync(nodeBinary), 0o755);
+  cpio.file("bin/node", readFileSync(o.node), 0o755);
+  const env = Object.entries(o.env ?? {}).map(([k, v]) => {
+    if (!/^[A-Z_][A-Z0-9_]*$/.test(k) || !/^[\w./:,-]*$/.test(String(v))) throw new Error(`unsafe guest.env entry ${k}=${v}`);
+    return `${k}=${v}\n`;
+  });
+  cpio.file("etc/guest.env", Buffer.from(env.join("")));
 
   for (const m of modules) cpio.file(`lib/modules/${m.name}.ko`, moduleBytes(m.file));
   cpio.file("etc/modules.order", Buffer.from(modules.map((m) => m.name).join("\n") + "\n"));
 
-  // The nsm package as published (package.json + dist), then its dependencies.
-  const app = "app/node_modules/@nitro-enclaves-sdk/nsm";
-  cpio.file(`${app}/package.json`, readFileSync(join(o.packageDir, "package.json")));
-  addTree(cpio, join(o.packageDir, "dist"), `${app}/dist`);
+  // Each package as published (package.json + dist), then their dependencies.
+  for (const dir of o.packageDirs) {
+    const app = `app/node_modules/${readPackageJson(dir).name}`;
+    cpio.file(`${app}/package.json`, readFileSync(join(dir, "package.json")));
+    addTree(cpio, join(dir, "dist"), `${app}/dist`);
+  }
   const addons = [];
   for (const { src, dest } of tree) {
     addTree(cpio, src, `app/${dest}`, (_s, e) => e.name === "node_modules");
@@ -179,7 +235,7 @@ export function buildInitramfs(o) {
   cpio.file(`app/${basename(o.guestScript)}`, readFileSync(o.guestScript));
   for (const [name, data] of Object.entries(o.appFiles ?? {})) cpio.file(`app/${name}`, data);
 
-  const libs = sharedLibraries([nodeBinary, ...addons]);
+  const libs = o.linkHostLibraries ? sharedLibraries([o.node, ...addons]) : [];
   for (const lib of libs) cpio.file(lib, readFileSync(realpathSync(lib)), 0o755);
   cpio.close();
   return { modules: modules.map((m) => m.name), packages: tree.map((t) => t.dest), libraries: libs };

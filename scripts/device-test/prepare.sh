@@ -1,26 +1,37 @@
 #!/usr/bin/env bash
-# Fetches and builds what the real-device test boots, all of it cached outside the repository:
-#   - QEMU with virtio-nsm, built from Debian's QEMU source package (bookworm-backports), because Debian's
-#     own QEMU binaries are built without libcbor and so lack the device;
-#   - a Debian kernel with CONFIG_NSM (cloud-amd64, nsm.ko as a module);
-#   - busybox-static for the guest's init, seabios and QEMU's option ROMs for `-M pc`.
-# Prints KEY=VALUE lines on stdout for run.mjs; everything else goes to stderr.
+# Fetches and builds what the real-device test boots for one guest architecture, all of it cached outside the
+# repository:
+#   - QEMU with virtio-nsm for that target, built from Debian's QEMU source package (bookworm-backports),
+#     because Debian's own QEMU binaries are built without libcbor and so lack the device;
+#   - a Debian cloud kernel of that architecture with CONFIG_NSM (nsm.ko as a module);
+#   - the guest's Debian packages of that architecture (busybox-static, and the C libraries a foreign node
+#     needs) and the host-side packages QEMU loads (firmware), each unpacked with dpkg -x.
+# run.mjs runs it with the target from targets.json in the environment:
+#   NSM_DEVICE_TEST_CACHE   the cache directory; TARGET_NAME the target's name (for the log)
+#   TARGET_QEMU             QEMU's target name (x86_64, aarch64)
+#   TARGET_QEMU_DEVICES     the Kconfig devices to build in (e.g. "ARM_VIRT VIRTIO_PCI VIRTIO_NSM")
+#   TARGET_QEMU_CONFIGURE   extra configure flags; TARGET_QEMU_BUILD_DEPS extra Debian build dependencies
+#   TARGET_DEB_ARCH         the guest's Debian architecture (amd64, arm64)
+#   TARGET_KERNEL           an extended regex for the kernel package's name
+#   TARGET_GUEST_DEBS       guest packages (of TARGET_DEB_ARCH); TARGET_HOST_DEBS host packages (firmware)
+# Prints KEY=VALUE lines on stdout for run.mjs (QEMU, KERNEL, MODULES, and GUEST_DEBS / HOST_DEBS: the unpacked
+# directories, colon-separated, in the order asked); everything else goes to stderr.
 # Exit 77 with `SKIP=<reason>` on stdout when this machine cannot build or run the test.
 set -euo pipefail
 # The whole script is one block, so bash reads it completely before running it (a checkout that changes
 # this file during a 6-minute build cannot change what the running build does).
 {
 
-if [ -n "${NSM_DEVICE_TEST_CACHE:-}" ]; then
-  CACHE=$NSM_DEVICE_TEST_CACHE
-elif mkdir -p /var/cache/nitro-enclaves-sdk 2>/dev/null && [ -w /var/cache/nitro-enclaves-sdk ]; then
-  CACHE=/var/cache/nitro-enclaves-sdk
-else
-  CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/nitro-enclaves-sdk
-fi
+CACHE=${NSM_DEVICE_TEST_CACHE:?run.mjs sets the cache directory}
+for v in TARGET_QEMU TARGET_QEMU_DEVICES TARGET_DEB_ARCH TARGET_KERNEL TARGET_GUEST_DEBS; do
+  [ -n "${!v:-}" ] || { echo "prepare.sh: $v is not set (run.mjs sets it from targets.json)" >&2; exit 2; }
+done
+TARGET_QEMU_CONFIGURE=${TARGET_QEMU_CONFIGURE:-}
+TARGET_QEMU_BUILD_DEPS=${TARGET_QEMU_BUILD_DEPS:-}
+TARGET_HOST_DEBS=${TARGET_HOST_DEBS:-}
 JOBS=${NSM_DEVICE_TEST_JOBS:-2}
 
-log() { echo "[device-test] $*" >&2; }
+log() { echo "[device-test ${TARGET_NAME:-}] $*" >&2; }
 skip() { echo "SKIP=$*"; exit 77; }
 
 [ "$(uname -m)" = x86_64 ] || skip "the device test needs an x86_64 Linux host (this is $(uname -sm))"
@@ -35,10 +46,13 @@ free_mb() { df -Pm "$1" | awk 'NR==2 {print $4}'; }
 
 # ---------------------------------------------------------------------------------------------------------
 # A private apt configuration: Debian bookworm + bookworm-backports (with sources), its own lists and archive
-# directory, so the machine's own apt sources are left alone.
+# directory, so the machine's own apt sources are left alone. It lists the guest architectures' packages too
+# (APT::Architectures), which only `apt-get download` uses: nothing of a foreign architecture is installed.
 APT_DIR=$CACHE/apt
 mkdir -p "$APT_DIR"/{lists/partial,archives/partial,cache,etc/sources.list.d,etc/preferences.d,dl}
 MIRROR=${NSM_DEVICE_TEST_MIRROR:-http://deb.debian.org}
+HOST_ARCH=$(dpkg --print-architecture)
+APT_ARCHES="amd64 arm64"
 cat >"$APT_DIR/etc/sources.list" <<EOF
 deb $MIRROR/debian bookworm main
 deb $MIRROR/debian bookworm-updates main
@@ -56,16 +70,23 @@ Dir::Cache::Archives "$APT_DIR/archives";
 APT::Sandbox::User "root";
 Acquire::http::Timeout "30";
 Acquire::Retries "2";
+APT::Architectures { $(printf '"%s"; ' $APT_ARCHES)};
 EOF
 export APT_CONFIG=$APT_DIR/apt.conf
 export DEBIAN_FRONTEND=noninteractive
+# apt-cache with its binary package cache kept: without it, each call spends a second of CPU reading the lists
+# again. Set on the command line because apt reads /etc/apt/apt.conf.d after APT_CONFIG, and Debian's container
+# images switch the cache off there.
+apt_cache() {
+  apt-cache -o Dir::Cache::pkgcache="$APT_DIR/cache/pkgcache.bin" -o Dir::Cache::srcpkgcache="$APT_DIR/cache/srcpkgcache.bin" "$@"
+}
 
-# Refresh the lists when they are older than six hours (or the mirror changed); without network, carry on
-# with what is cached.
+# Refresh the lists when they are older than six hours (or the mirror or the architectures changed); without
+# network, carry on with what is cached.
 APT_OK=1
-if [ "$(cat "$APT_DIR/mirror" 2>/dev/null)" != "$MIRROR" ]; then
+if [ "$(cat "$APT_DIR/mirror" 2>/dev/null)" != "$MIRROR $APT_ARCHES" ]; then
   rm -rf "$APT_DIR/lists" && mkdir -p "$APT_DIR/lists/partial"
-  echo "$MIRROR" >"$APT_DIR/mirror"
+  echo "$MIRROR $APT_ARCHES" >"$APT_DIR/mirror"
 fi
 if [ -z "$(find "$APT_DIR/lists" -maxdepth 1 -name '*backports*Sources*' -mmin -360 2>/dev/null)" ]; then
   log "apt-get update (private lists in $APT_DIR)"
@@ -91,19 +112,18 @@ newest() { ls -1d $1 2>/dev/null | sort -V | tail -n 1 || true; }
 
 # ---------------------------------------------------------------------------------------------------------
 # QEMU. The devices config and flags below are what the cache key hashes.
-DEVICES='CONFIG_I440FX=y
-CONFIG_VIRTIO_PCI=y
-CONFIG_VIRTIO_NSM=y'
-CONFIGURE_FLAGS="--target-list=x86_64-softmmu --without-default-devices --with-devices-x86_64=nsm \
+DEVICES=$(printf 'CONFIG_%s=y\n' $TARGET_QEMU_DEVICES)
+CONFIGURE_FLAGS="--target-list=$TARGET_QEMU-softmmu --without-default-devices --with-devices-$TARGET_QEMU=nsm \
 --without-default-features --enable-libcbor --enable-tcg --disable-docs --disable-install-blobs \
---disable-tools --disable-user --disable-werror --disable-download"
+--disable-tools --disable-user --disable-werror --disable-download${TARGET_QEMU_CONFIGURE:+ $TARGET_QEMU_CONFIGURE}"
+QEMU_BINARY=qemu-system-$TARGET_QEMU
 # The Debian source tarball lacks the edk2 firmware blobs that the build would otherwise unpack.
 SOURCE_PATCH='s/unpack_edk2_blobs = bzip2.found()/unpack_edk2_blobs = false/'
 FLAGS_HASH=$(printf '%s\n%s\n%s\n' "$DEVICES" "$CONFIGURE_FLAGS" "$SOURCE_PATCH" | sha256sum | cut -c1-12)
 
 QEMU_SRC_VERSION=""
 if [ "$APT_OK" = 1 ]; then
-  QEMU_SRC_VERSION=$(apt-cache showsrc qemu 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -n 1 || true)
+  QEMU_SRC_VERSION=$(apt_cache showsrc qemu 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -n 1 || true)
 fi
 if [ -n "$QEMU_SRC_VERSION" ]; then
   QEMU_DIR=$CACHE/qemu-$(echo "$QEMU_SRC_VERSION" | tr ':~+' '_..')-$FLAGS_HASH
@@ -116,7 +136,7 @@ build_qemu() {
   local out=$1 work=$CACHE/build
   [ "$(free_mb "$CACHE")" -ge 3000 ] || skip "not enough space to build QEMU (need 3 GB free in $CACHE)"
   # Build dependencies: meson >= 1.5 and pycotap come from bookworm-backports; libcbor enables virtio-nsm.
-  local deps="meson python3-pycotap python3 python3-venv ninja-build flex bison pkgconf gcc libc6-dev make libglib2.0-dev libcbor-dev zlib1g-dev xz-utils"
+  local deps="meson python3-pycotap python3 python3-venv ninja-build flex bison pkgconf gcc libc6-dev make libglib2.0-dev libcbor-dev zlib1g-dev xz-utils $TARGET_QEMU_BUILD_DEPS"
   local missing=""
   for p in $deps; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
   if ! dpkg --compare-versions "$(dpkg-query -W -f '${Version}' meson 2>/dev/null || echo 0)" ge 1.5; then
@@ -144,7 +164,7 @@ build_qemu() {
   local src
   src=$(ls -1d "$work"/qemu-*/ | head -n 1)
   sed -i "$SOURCE_PATCH" "$src/meson.build"
-  printf '%s\n' "$DEVICES" >"$src/configs/devices/x86_64-softmmu/nsm.mak"
+  printf '%s\n' "$DEVICES" >"$src/configs/devices/$TARGET_QEMU-softmmu/nsm.mak"
   mkdir -p "$src/b"
   log "configuring QEMU ($CONFIGURE_FLAGS)"
   # shellcheck disable=SC2086
@@ -152,12 +172,12 @@ build_qemu() {
     || { tail -n 30 "$work/configure.log" >&2; echo "QEMU configure failed (see $work/configure.log)" >&2; exit 1; }
   log "building QEMU with -j$JOBS (5-7 minutes on two cores; done once per QEMU version)"
   local t0=$SECONDS
-  (cd "$src/b" && nice ninja -j"$JOBS" qemu-system-x86_64) >"$work/build.log" 2>&1 \
+  (cd "$src/b" && nice ninja -j"$JOBS" "$QEMU_BINARY") >"$work/build.log" 2>&1 \
     || { tail -n 30 "$work/build.log" >&2; echo "QEMU build failed (see $work/build.log)" >&2; exit 1; }
   log "QEMU built in $((SECONDS - t0)) s"
   local tmp=$out.tmp
   rm -rf "$tmp" && mkdir -p "$tmp/bin"
-  cp "$src/b/qemu-system-x86_64" "$tmp/bin/"
+  cp "$src/b/$QEMU_BINARY" "$tmp/bin/"
   echo "$QEMU_SRC_VERSION $CONFIGURE_FLAGS" >"$tmp/BUILD-INFO"
   mv "$tmp" "$out"
   rm -rf "$work"
@@ -166,61 +186,73 @@ build_qemu() {
   for old in "$CACHE"/qemu-*-"$FLAGS_HASH"; do [ "$old" = "$out" ] || rm -rf "$old"; done
 }
 
-if [ ! -x "$QEMU_DIR/bin/qemu-system-x86_64" ]; then
+if [ ! -x "$QEMU_DIR/bin/$QEMU_BINARY" ]; then
   build_qemu "$QEMU_DIR"
 fi
-"$QEMU_DIR/bin/qemu-system-x86_64" -device help 2>/dev/null | grep -q '"virtio-nsm-pci"' \
+"$QEMU_DIR/bin/$QEMU_BINARY" -device help 2>/dev/null | grep -q '"virtio-nsm-pci"' \
   || { echo "cached QEMU at $QEMU_DIR has no virtio-nsm-pci device" >&2; exit 1; }
 
 # ---------------------------------------------------------------------------------------------------------
-# Binary packages: the kernel, busybox-static, seabios and QEMU's option ROMs, each unpacked with dpkg -x into its own cache dir.
-# fetch_deb NAME_PATTERN DIR_PREFIX: sets DEB_DIR to the unpacked newest version of the newest matching package.
+# Binary packages, each unpacked with dpkg -x into deb/ARCH/SLOT/NAME_VERSION in the cache.
+# fetch_deb SLOT NAME ARCH: sets DEB_DIR to the unpacked newest version of package NAME for ARCH, and removes
+# older versions in that slot; with no package access (NAME empty or unknown), the newest one already cached.
 fetch_deb() {
-  local pattern=$1 prefix=$2 name="" version=""
-  if [ "$APT_OK" = 1 ]; then
-    name=$(apt-cache pkgnames 2>/dev/null | grep -E "^$pattern\$" | sort -V | tail -n 1 || true)
+  local slot=$1 name=$2 arch=$3 version="" dir=$CACHE/deb/$3/$1 done=""
+  if [ "$APT_OK" = 1 ] && [ -n "$name" ]; then
     # the newest version in any suite (backports included), not the pinned candidate
-    [ -n "$name" ] && version=$(apt-cache madison "$name" | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -V | tail -n 1)
+    version=$(apt_cache madison "$name:$arch" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}' | sort -V | tail -n 1)
   fi
-  if [ -z "$name" ] || [ -z "$version" ]; then
-    DEB_DIR=$(newest "$CACHE/$prefix-*")
-    [ -n "$DEB_DIR" ] || skip "no package access and no cached $prefix in $CACHE"
+  if [ -z "$version" ]; then
+    done=$(newest "$dir/*/.done")
+    [ -n "$done" ] || skip "no package access and no cached $slot ($arch) in $CACHE"
+    DEB_DIR=$(dirname "$done")
     return
   fi
-  DEB_DIR=$CACHE/$prefix-$(echo "$name-$version" | tr ':~+' '_..')
+  DEB_DIR=$dir/$(echo "${name}_$version" | tr ':~+' '_..')
   [ -f "$DEB_DIR/.done" ] && return
   [ "$(free_mb "$CACHE")" -ge 500 ] || skip "not enough space to unpack $name (need 500 MB free in $CACHE)"
-  log "fetching $name $version"
+  log "fetching $name:$arch $version"
   rm -rf "$APT_DIR/dl" && mkdir -p "$APT_DIR/dl"
-  (cd "$APT_DIR/dl" && apt-get -q download "$name=$version" >&2) || skip "could not download $name"
+  (cd "$APT_DIR/dl" && apt-get -q download "$name:$arch=$version" >&2) || skip "could not download $name:$arch"
   rm -rf "$DEB_DIR" && mkdir -p "$DEB_DIR"
   dpkg -x "$APT_DIR"/dl/*.deb "$DEB_DIR"
   rm -rf "$APT_DIR/dl"
   touch "$DEB_DIR/.done"
-  # Older versions of the same package are superseded by this one.
   local old
-  for old in "$CACHE/$prefix"-*; do [ "$old" = "$DEB_DIR" ] || rm -rf "$old"; done
+  for old in "$dir"/*; do [ "$old" = "$DEB_DIR" ] || rm -rf "$old"; done
+}
+# fetch_debs ARCH NAME...: sets DEBS to the unpacked directories, colon-separated
+fetch_debs() {
+  local arch=$1 name
+  shift
+  DEBS=""
+  for name in "$@"; do
+    fetch_deb "$name" "$name" "$arch"
+    DEBS="$DEBS${DEBS:+:}$DEB_DIR"
+  done
 }
 
-fetch_deb 'linux-image-6\.12\.[0-9]+\+deb12-cloud-amd64-unsigned' kernel
+KERNEL_NAME=""
+if [ "$APT_OK" = 1 ]; then
+  KERNEL_NAME=$(apt_cache pkgnames 2>/dev/null | grep -E "^$TARGET_KERNEL\$" | sort -V | tail -n 1 || true)
+fi
+fetch_deb kernel "$KERNEL_NAME" "$TARGET_DEB_ARCH"
 KERNEL_DIR=$DEB_DIR
-fetch_deb 'busybox-static' busybox
-BUSYBOX_DIR=$DEB_DIR
-fetch_deb 'seabios' seabios
-SEABIOS_DIR=$DEB_DIR
-# The option ROMs QEMU loads for -kernel (linuxboot_dma.bin, kvmvapic.bin): building them needs a 32-bit
-# libgcc, so take Debian's build of them instead.
-fetch_deb 'qemu-system-data' qemu-data
-QEMU_DATA_DIR=$DEB_DIR
+# shellcheck disable=SC2086
+fetch_debs "$TARGET_DEB_ARCH" $TARGET_GUEST_DEBS
+GUEST_DEBS=$DEBS
+# shellcheck disable=SC2086
+fetch_debs "$HOST_ARCH" $TARGET_HOST_DEBS
+HOST_DEBS=$DEBS
 
 KERNEL=$(ls "$KERNEL_DIR"/boot/vmlinuz-* | head -n 1)
 MODULES=$(ls -1d "$KERNEL_DIR"/lib/modules/*/ | head -n 1)
 grep -q '^CONFIG_NSM=[ym]' "$KERNEL_DIR"/boot/config-* || { echo "kernel $KERNEL lacks CONFIG_NSM" >&2; exit 1; }
 
-echo "QEMU=$QEMU_DIR/bin/qemu-system-x86_64"
-echo "FIRMWARE=$SEABIOS_DIR/usr/share/seabios:$QEMU_DATA_DIR/usr/share/qemu"
+echo "QEMU=$QEMU_DIR/bin/$QEMU_BINARY"
 echo "KERNEL=$KERNEL"
 echo "MODULES=${MODULES%/}"
-echo "BUSYBOX=$BUSYBOX_DIR/bin/busybox"
+echo "GUEST_DEBS=$GUEST_DEBS"
+echo "HOST_DEBS=$HOST_DEBS"
 exit 0
 }

@@ -1,20 +1,26 @@
 #!/usr/bin/env node
-// `pnpm test:device`: the nsm package's device transport against Linux's nsm driver and QEMU's virtio-nsm.
-//   1. prepare.sh fetches/builds QEMU (virtio-nsm), the kernel, busybox and seabios into a cache outside the repo;
+// `pnpm test:device`: the nsm package's device transport against Linux's nsm driver and QEMU's virtio-nsm,
+// on a guest of the architecture chosen with --arch (targets.json says what each one boots).
+//   1. prepare.sh fetches/builds QEMU (virtio-nsm) for that target, the kernel, the guest's Debian packages and
+//      the firmware into a cache outside the repo; a node for a foreign guest and the platform packages with
+//      its native addons come from the npm registry into the same cache (scripts/tool-cache.mjs);
 //   2. the nsm package is built and packed with node and test/device/guest.cjs into an initramfs;
 //   3. QEMU boots it (TCG), the guest runs every NSM operation and reports over its second serial port;
 //   4. this script checks the report and exits non-zero on any failed check, a missing report or a timeout.
-// Options: --report <file>  also write {passed, failed, skipped, skipReason?} as JSON (for .ci/run)
+// Options: --arch <x86_64|arm64>  the guest's architecture (default x86_64)
+//          --report <file>  also write {passed, failed, skipped, skipReason?} as JSON (for .ci/run)
 //          --keep           keep the work directory (initramfs, console and result logs)
-// Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot, default 180), NSM_DEVICE_TEST_PREPARE_TIMEOUT
-// (seconds for fetching and building, default 2400), NSM_DEVICE_TEST_CACHE, NSM_DEVICE_TEST_JOBS,
-// NSM_DEVICE_TEST_MIRROR (Debian mirror, default http://deb.debian.org).
+//          --no-build       use the nsm package's dist as it is (a caller that has just built it)
+// Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot; default bootTimeoutSeconds in targets.json),
+// NSM_DEVICE_TEST_PREPARE_TIMEOUT (seconds for fetching and building, default 2400), NSM_DEVICE_TEST_CACHE,
+// NSM_DEVICE_TEST_JOBS, NSM_DEVICE_TEST_MIRROR (Debian mirror, default http://deb.debian.org).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheRoot, npmPackage, ToolCacheError } from "../tool-cache.mjs";
 import { bootGuest } from "./boot.mjs";
 import { buildInitramfs } from "./initramfs.mjs";
 import { parseResults } from "./results.cjs";
@@ -22,8 +28,17 @@ import { parseResults } from "./results.cjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const argv = process.argv.slice(2);
-const reportPath = argv.includes("--report") ? argv[argv.indexOf("--report") + 1] : undefined;
+const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const reportPath = option("--report");
 const keep = argv.includes("--keep");
+const build = !argv.includes("--no-build");
+const targets = JSON.parse(readFileSync(join(here, "targets.json"), "utf8"));
+const arch = option("--arch") ?? "x86_64";
+if (!Object.hasOwn(targets, arch)) {
+  console.error(`[device-test] --arch must be one of ${Object.keys(targets).join(", ")}, not ${JSON.stringify(arch)}`);
+  process.exit(2);
+}
+const target = targets[arch];
 /** A timeout from the environment: a positive number of seconds (anything else would time out at once). */
 function secondsFromEnv(name, fallback) {
   const raw = process.env[name];
@@ -35,11 +50,11 @@ function secondsFromEnv(name, fallback) {
   }
   return n;
 }
-const timeoutS = secondsFromEnv("NSM_DEVICE_TEST_TIMEOUT", 180);
+const timeoutS = secondsFromEnv("NSM_DEVICE_TEST_TIMEOUT", target.bootTimeoutSeconds);
 // fetching and building QEMU is 5-10 minutes on two cores; beyond this something is wrong
 const prepareTimeoutS = secondsFromEnv("NSM_DEVICE_TEST_PREPARE_TIMEOUT", 2400);
 
-const log = (msg) => console.log(`[device-test] ${msg}`);
+const log = (msg) => console.log(`[device-test ${arch}] ${msg}`);
 const t0 = Date.now();
 const secs = (t) => ((Date.now() - t) / 1000).toFixed(1);
 
@@ -53,7 +68,20 @@ function finish({ passed = 0, failed = 0, skipped = 0, skipReason }) {
 function prepare() {
   return new Promise((res) => {
     // detached: its own process group, so a timeout stops the whole build with it
-    const child = spawn("bash", [join(here, "prepare.sh")], { stdio: ["ignore", "pipe", "inherit"], detached: true });
+    const env = {
+      ...process.env,
+      NSM_DEVICE_TEST_CACHE: cache,
+      TARGET_NAME: arch,
+      TARGET_QEMU: target.qemu.target,
+      TARGET_QEMU_DEVICES: target.qemu.devices.join(" "),
+      TARGET_QEMU_CONFIGURE: target.qemu.configure.join(" "),
+      TARGET_QEMU_BUILD_DEPS: target.qemu.buildDeps.join(" "),
+      TARGET_DEB_ARCH: target.debianArch,
+      TARGET_KERNEL: target.kernel,
+      TARGET_GUEST_DEBS: target.guestDebs.join(" "),
+      TARGET_HOST_DEBS: Object.keys(target.qemu.firmware).join(" "),
+    };
+    const child = spawn("bash", [join(here, "prepare.sh")], { env, stdio: ["ignore", "pipe", "inherit"], detached: true });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     const stop = () => {
@@ -76,6 +104,7 @@ function prepare() {
   });
 }
 
+const cache = cacheRoot();
 const tPrepare = Date.now();
 const { code: prepCode, vars } = await prepare();
 if (prepCode === 77) finish({ skipped: 1, skipReason: vars.SKIP ?? "prepare.sh could not set the machine up" });
@@ -83,16 +112,40 @@ if (prepCode !== 0) {
   log(`preparing QEMU and the kernel failed (exit ${prepCode})`);
   finish({ failed: 1 });
 }
-log(`QEMU, kernel and firmware ready (${secs(tPrepare)} s): ${vars.QEMU}`);
+log(`QEMU, kernel and Debian packages ready (${secs(tPrepare)} s): ${vars.QEMU}`);
 
-const tBuild = Date.now();
-const build = spawnSync("pnpm", ["--filter", "@nitro-enclaves-sdk/nsm", "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-if (build.status !== 0) {
-  console.log(`${build.stdout ?? ""}${build.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n"));
-  log(`building @nitro-enclaves-sdk/nsm failed (exit ${build.status})`);
-  finish({ failed: 1 });
+// The guest's node: this host's own, or a release for the guest's architecture from the npm registry; and for
+// a foreign guest, the platform packages that carry its native addons (the versions its dependents ask for).
+// Without the registry and with nothing cached, this machine cannot run the test: a skip (ToolCacheError).
+let node;
+let nodeVersion;
+if (target.node.from === "host") {
+  node = process.execPath;
+  nodeVersion = process.versions.node;
+} else {
+  const releases = JSON.parse(readFileSync(join(root, "scripts/node-releases.json"), "utf8"));
+  nodeVersion = releases[target.node.release];
+  try {
+    node = join(npmPackage(`${target.node.package}@${nodeVersion}`, cache), "bin/node");
+  } catch (e) {
+    if (e instanceof ToolCacheError) finish({ skipped: 1, skipReason: e.message });
+    throw e;
+  }
 }
-log(`nsm package built (${secs(tBuild)} s)`);
+const resolveMissing = (name, spec) => (target.platformPackages.includes(name) ? npmPackage(`${name}@${spec}`, cache) : null);
+const splitDirs = (v) => (v ? v.split(":") : []);
+const firmware = splitDirs(vars.HOST_DEBS).map((dir, i) => join(dir, Object.values(target.qemu.firmware)[i]));
+
+if (build) {
+  const tBuild = Date.now();
+  const b = spawnSync("pnpm", ["--filter", "@nitro-enclaves-sdk/nsm", "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  if (b.status !== 0) {
+    console.log(`${b.stdout ?? ""}${b.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n"));
+    log(`building @nitro-enclaves-sdk/nsm failed (exit ${b.status})`);
+    finish({ failed: 1 });
+  }
+  log(`nsm package built (${secs(tBuild)} s)`);
+}
 
 // The initramfs (node alone is ~100 MB) is written to the temp directory.
 const tmpFree = statfsSync(tmpdir());
@@ -113,20 +166,28 @@ try {
   const moduleId = `i-${randomBytes(8).toString("hex")}-enc${randomBytes(8).toString("hex")}`;
   const info = buildInitramfs({
     out: initramfs,
-    busybox: vars.BUSYBOX,
-    modulesDir: vars.MODULES,
     init: join(here, "init.sh"),
+    guestRoots: splitDirs(vars.GUEST_DEBS),
+    modulesDir: vars.MODULES,
+    modules: target.modules,
+    node,
+    linkHostLibraries: target.node.from === "host",
+    packageDirs: [join(root, "packages/nsm")],
+    platform: { os: "linux", cpu: target.nodeArch, libc: "glibc" },
+    resolveMissing,
     guestScript: join(root, "test/device/guest.cjs"),
-    packageDir: join(root, "packages/nsm"),
-    appFiles: { "expect.json": Buffer.from(JSON.stringify({ moduleId })) },
+    appFiles: { "expect.json": Buffer.from(JSON.stringify({ moduleId, arch: target.nodeArch, node: nodeVersion })) },
+    env: { RESULTS: `/dev/${target.serial[1]}` },
   });
   const mb = (statSync(initramfs).size / 2 ** 20).toFixed(0);
   log(`initramfs ${mb} MiB (${secs(tInit)} s): modules ${info.modules.join(", ")}; packages ${info.packages.length}`);
 
-  log(`booting ${vars.KERNEL.split("/").pop()} under QEMU (TCG), at most ${timeoutS} s`);
+  log(`booting ${vars.KERNEL.split("/").pop()} with node ${nodeVersion} under QEMU (TCG), at most ${timeoutS} s`);
   const run = await bootGuest({
     qemu: vars.QEMU,
-    firmware: vars.FIRMWARE.split(":"),
+    machine: target.qemu.machine,
+    console: target.serial[0],
+    firmware,
     kernel: vars.KERNEL,
     initramfs,
     workDir: work,
@@ -151,8 +212,11 @@ try {
   }
   outcome = { passed: r.passed, failed };
 } catch (e) {
-  log(`device test could not run: ${e?.stack ?? e}`);
-  outcome = { failed: 1 };
+  if (e instanceof ToolCacheError) outcome = { skipped: 1, skipReason: e.message };
+  else {
+    log(`device test could not run: ${e?.stack ?? e}`);
+    outcome = { failed: 1 };
+  }
 } finally {
   if (keep) log(`work directory kept: ${work}`);
   else rmSync(work, { recursive: true, force: true });

@@ -24,7 +24,7 @@ export interface WireRequest {
 // The date and the per-call id differ between any two sends; everything else must match, but for
 // - the Authorization header's signature (over the date and the id) and the date in its credential scope
 //   (the key id, region, service and signed headers stay);
-// - the client version in the user agent (the official 3.1156.0 build reports itself as 3.1155.0); the
+// - the client version in the user agent (an official build may report a version other than its package's); the
 //   rest of it (platform, `m/` feature flags, app id) stays.
 const VOLATILE_HEADERS = new Set(["x-amz-date", "amz-sdk-invocation-id"]);
 const NORMALISE: Record<string, (value: string) => string> = {

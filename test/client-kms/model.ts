@@ -1,9 +1,9 @@
-// Reads the KMS Smithy JSON AST model that both clients are built from, so that the tests walk every
-// operation, shape and endpoint case the model has instead of a hand-made list.
+// Reads the KMS Smithy JSON AST model that both clients are built from (the one codegen/config.json names),
+// so that the tests walk every operation, shape and endpoint case the model has instead of a hand-made list.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { loadConfig } from "../../codegen/src/config";
 
-export const MODEL_PATH = join(__dirname, "../../codegen/models/kms-2026-06-19.json");
+export const MODEL_PATH = loadConfig().model;
 
 export interface Member {
   target: string;

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { OURS_PACKAGE } from "./clients";
+import { OFFICIAL_VERSION, OURS_PACKAGE } from "./clients";
 import { startLocalRegistry, type LocalRegistry } from "./local-registry";
 import { expectOursEverywhere, FIXTURE, FIXTURE_FILES, probe, run, typecheckApp } from "./swap-in";
 
@@ -56,9 +56,9 @@ function project(name: string, manifest: Record<string, unknown>): string {
 test("pnpm overrides, npm: form: ours everywhere, and an alias of the official stays the official", async () => {
   const dir = project("pnpm-npm-override", {
     dependencies: {
-      "@aws-sdk/client-kms": "^3.1156.0",
+      "@aws-sdk/client-kms": "^3.0.0",
       "@aws-crypto/kms-keyring-node": KEYRING_VERSION,
-      "official-client-kms": "npm:@aws-sdk/client-kms@3.1156.0",
+      "official-client-kms": `npm:@aws-sdk/client-kms@${OFFICIAL_VERSION}`,
     },
     pnpm: { overrides: { "@aws-sdk/client-kms": `npm:${OURS_PACKAGE}@${oursVersion}` } },
   });
@@ -66,7 +66,7 @@ test("pnpm overrides, npm: form: ours everywhere, and an alias of the official s
   const report = await probe(dir);
   expectOursEverywhere(report, oursVersion);
   await expect(typecheckApp(dir)).resolves.toBe("");
-  expect(report.officialAlias).toMatchObject({ name: "@aws-sdk/client-kms", version: "3.1156.0" });
+  expect(report.officialAlias).toMatchObject({ name: "@aws-sdk/client-kms", version: OFFICIAL_VERSION });
   expect(registry.requested.has(OURS_PACKAGE)).toBe(true);
 });
 

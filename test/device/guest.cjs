@@ -144,6 +144,11 @@ async function main() {
   const client = new NsmClient(transport);
   const pcrNow = new Map(); // index -> value as last read back
 
+  await check(`The guest is the target the host chose: ${expect.arch}, node ${expect.node}`, async () => {
+    equal(process.arch, expect.arch, "process.arch");
+    equal(process.versions.node, expect.node, "node version");
+  });
+
   await check("DescribeNSM: version 1.0.0, the module id given to QEMU, 32 PCRs, SHA384, none locked", async () => {
     const d = await client.describeNsm();
     equal(d.versionMajor, 1, "version_major");

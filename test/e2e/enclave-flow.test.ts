@@ -7,11 +7,14 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import { join } from "node:path";
 import * as generated from "@nitro-enclaves-sdk/client-kms";
 import * as official from "official-client-kms";
-import { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { EnclaveHandle, parseAttestation } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
 
+// The enclave's parent instance runs under the role enclave-app: its credentials are a session of that role.
 const PRINCIPAL = "arn:aws:iam::111122223333:role/enclave-app";
-const CREDENTIALS = { accessKeyId: "enclave-app", secretAccessKey: "e2e-secret" };
+const SESSION = "arn:aws:sts::111122223333:assumed-role/enclave-app/i-0123456789abcdef0";
+const CREDENTIALS = { accessKeyId: "ASIAENCLAVEAPP", secretAccessKey: "e2e-secret", sessionToken: "e2e-session-token" };
 const ca = createSimulatorCa();
 let local: KmsLocal;
 let enclave: EnclaveHandle;
@@ -19,7 +22,7 @@ let impostor: EnclaveHandle;
 let pcr0: string;
 
 beforeAll(async () => {
-  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, principalArn: PRINCIPAL }] });
+  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, arn: SESSION }] });
   enclave = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   impostor = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs: { 0: createHash("sha384").update("modified image").digest() } }) });
   pcr0 = Buffer.from(parseAttestation(await enclave.attest()).pcrs.get(0)!).toString("hex");
@@ -51,9 +54,8 @@ describe.each([
 
   test("a data key reaches the attested enclave, and only it", async () => {
     const { KeyMetadata } = await client.send(new sdk.CreateKeyCommand({ Policy: policyFor(pcr0) }));
-    const recipient = async (h: EnclaveHandle) => ({ KeyEncryptionAlgorithm: "RSAES_OAEP_SHA_256" as const, AttestationDocument: await h.attest() });
 
-    const g = await client.send(new sdk.GenerateDataKeyCommand({ KeyId: KeyMetadata!.KeyId, KeySpec: "AES_256", Recipient: await recipient(enclave) }));
+    const g = await client.send(new sdk.GenerateDataKeyCommand({ KeyId: KeyMetadata!.KeyId, KeySpec: "AES_256", Recipient: await enclave.recipient() }));
     expect(g.Plaintext).toBeUndefined();
     const dataKey = enclave.decryptKMSEnvelopedKey(g.CiphertextForRecipient!);
     expect(dataKey.length).toBe(32);
@@ -63,7 +65,7 @@ describe.each([
     const sealed = Buffer.concat([c.update("attested secret"), c.final()]);
     const tag = c.getAuthTag();
 
-    const d = await client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await recipient(enclave) }));
+    const d = await client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await enclave.recipient() }));
     expect(d.Plaintext).toBeUndefined();
     expect(d.KeyId).toBe(KeyMetadata!.Arn);
     const again = enclave.decryptKMSEnvelopedKey(d.CiphertextForRecipient!);
@@ -74,9 +76,9 @@ describe.each([
 
     await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob }))).rejects.toMatchObject({
       name: "AccessDeniedException",
-      message: `User: ${PRINCIPAL} is not authorized to perform: kms:Decrypt on resource: ${KeyMetadata!.Arn} because no resource-based policy allows the kms:Decrypt action`,
+      message: `User: ${SESSION} is not authorized to perform: kms:Decrypt on resource: ${KeyMetadata!.Arn} because no resource-based policy allows the kms:Decrypt action`,
     });
-    await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await recipient(impostor) }))).rejects.toMatchObject({
+    await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await impostor.recipient() }))).rejects.toMatchObject({
       name: "AccessDeniedException",
     });
     // The impostor cannot open the enclave's CiphertextForRecipient either: it was made for another key.

@@ -10,7 +10,8 @@ asRoot("as an unprivileged user: { credited: false }, the bytes written instead"
   const script = `
     const enclave = require(${JSON.stringify(join(root, "packages/enclave/dist/cjs/index.js"))});
     const nsm = require(${JSON.stringify(join(root, "packages/nsm/dist/cjs/index.js"))});
-    const client = new nsm.NsmClient(new nsm.SimulatedNsm({ ca: nsm.createSimulatorCa() }));
+    const simulator = require(${JSON.stringify(join(root, "packages/nsm/dist/cjs/simulator/index.js"))});
+    const client = new nsm.NsmClient(new simulator.SimulatedNsm({ ca: simulator.createSimulatorCa() }));
     enclave.seedEntropyFromNsm(300, { nsm: client }).then(
       (r) => process.stdout.write(JSON.stringify({ uid: process.getuid(), ...r })),
       (e) => process.stdout.write(JSON.stringify({ error: e.code })));`;

@@ -7,7 +7,8 @@ import {
   GenerateDataKeyCommand, GenerateDataKeyPairCommand, GenerateRandomCommand, GetPublicKeyCommand, PutKeyPolicyCommand,
   ScheduleKeyDeletionCommand,
 } from "official-client-kms";
-import { NsmClient, SimulatedNsm, createSimulatorCa, decryptEnvelopedKey } from "@nitro-enclaves-sdk/nsm";
+import { NsmClient, decryptEnvelopedKey } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { asn1Outline, opensslCmsDecrypt } from "./openssl";
 import { startKmsLocal } from "./helpers";
 

@@ -11,7 +11,8 @@ import {
   CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, GenerateRandomCommand,
   ListKeysCommand, ReEncryptCommand, SignCommand, VerifyCommand,
 } from "official-client-kms";
-import { NsmClient, SimulatedNsm, createSimulatorCa, decryptEnvelopedKey } from "@nitro-enclaves-sdk/nsm";
+import { NsmClient, decryptEnvelopedKey } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { officialClient, startKmsLocal } from "./helpers";
 
 const CLIENTS = 8;

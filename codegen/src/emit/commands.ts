@@ -1,6 +1,6 @@
 // commands/: one file per operation, each a class built from the operation's schema by the shared builder.
-import { nameOf, UNIT } from "../model/types";
-import { isRequired, type Context, type Operation } from "./context";
+import { isRequired, nameOf, UNIT } from "../model/types";
+import type { Context, Operation } from "./context";
 import { banner, jsdoc, summary } from "./text";
 
 export function emitCommands(ctx: Context): [string, string][] {

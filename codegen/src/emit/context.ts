@@ -1,10 +1,11 @@
 // Everything the emitters derive from the (transformed) model, computed once: the service, its operations,
 // the shapes they reach, and how each shape is written as a TypeScript type and as a schema.
 import { basename } from "node:path";
+import type { PackageIdentity } from "../config";
 import { UnsupportedModelError } from "../errors";
 import { PRELUDE } from "../model/prelude";
 import { serviceOf, type ServiceInfo } from "../model/service";
-import { nameOf, UNIT, type MemberShape, type Model, type Shape } from "../model/types";
+import { isRequired, nameOf, UNIT, type MemberShape, type Model, type Shape } from "../model/types";
 
 export interface Operation {
   id: string;
@@ -22,11 +23,13 @@ export interface Context {
   service: ServiceInfo;
   /** Client name prefix, e.g. KMS (KMSClient, KMSServiceException). */
   client: string;
-  packageName: string;
-  packageVersion: string;
+  /** The generated package's npm name and version, and the official client version it mirrors. */
+  pkg: PackageIdentity;
   operations: Operation[];
   shape(id: string): Shape;
-  /** Shapes reachable from the operations, by kind, sorted by name. */
+  /** Every shape the operations reach (inputs, outputs, errors and all they contain), sorted by name. */
+  reached: string[];
+  /** The same shapes by kind, sorted by name. */
   structures: string[];
   errors: string[];
   enums: string[];
@@ -36,11 +39,7 @@ export interface Context {
   simpleWithSchema: string[];
 }
 
-export const PACKAGE_NAME = "@nitro-enclaves-sdk/client-kms";
-/** Tracks the upstream @aws-sdk/client-kms version built from the same model. */
-export const PACKAGE_VERSION = "3.1156.0";
-
-export function buildContext(model: Model, modelPath: string): Context {
+export function buildContext(model: Model, modelPath: string, pkg: PackageIdentity): Context {
   const service = serviceOf(model);
   const shapes = { ...PRELUDE, ...model.shapes };
   const shape = (id: string): Shape => {
@@ -111,10 +110,10 @@ export function buildContext(model: Model, modelPath: string): Context {
     modelFile: basename(modelPath).replace(/[^\w.@+-]/g, "_"),
     service,
     client: service.sdkId,
-    packageName: PACKAGE_NAME,
-    packageVersion: PACKAGE_VERSION,
+    pkg,
     operations,
     shape,
+    reached: byKind(() => true),
     structures: byKind((s) => s.type === "structure" && !isError(s)),
     errors: byKind(isError),
     enums: byKind((s) => s.type === "enum" || s.type === "intEnum"),
@@ -158,5 +157,3 @@ export function schemaMemberOrder(s: Shape): { names: string[]; required: number
   const opt = entries.filter(([, m]) => !isRequired(m)).map(([n]) => n);
   return { names: [...req, ...opt], required: req.length };
 }
-
-export const isRequired = (m: MemberShape) => !!m.traits && "smithy.api#required" in m.traits;

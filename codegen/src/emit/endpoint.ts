@@ -3,7 +3,8 @@
 // the rule set, evaluated by @smithy/core's resolveEndpoint.
 import { UnsupportedModelError } from "../errors";
 import type { Context } from "./context";
-import { banner, quote } from "./text";
+import { sourceFromTemplate } from "./template";
+import { quote } from "./text";
 
 interface Param {
   builtIn?: string;
@@ -43,69 +44,35 @@ export function emitEndpoint(ctx: Context): [string, string][] {
       throw new UnsupportedModelError(ctx.service.id, `endpoint parameter ${name} (${p.builtIn ?? "client context"}) is not supported`);
     }
   }
-  const files: [string, string][] = [["src/endpoint/EndpointParameters.ts", endpointParameters(ctx, params)]];
+  const files: [string, string][] = [endpointParameters(ctx, params)];
   const names = Object.keys(params).sort();
   if (bdd) {
-    files.push(["src/endpoint/bdd.ts", bddFile(ctx, bdd)]);
-    files.push(["src/endpoint/endpointResolver.ts", resolver(ctx, names, "bdd")]);
+    files.push(bddFile(ctx, bdd), resolver(ctx, names, "bdd"));
   } else {
-    files.push([
-      "src/endpoint/ruleset.ts",
-      `${banner(ctx)}import type { RuleSetObject } from "@smithy/types";
-
-/** The service's endpoint rule set (smithy.rules#endpointRuleSet), as data. */
-export const ruleSet: RuleSetObject = ${JSON.stringify(ruleSet, null, 2)} as RuleSetObject;
-`,
-    ]);
-    files.push(["src/endpoint/endpointResolver.ts", resolver(ctx, names, "ruleset")]);
+    files.push(sourceFromTemplate(ctx, "src/endpoint/ruleset.ts", { ruleSet: JSON.stringify(ruleSet, null, 2) }));
+    files.push(resolver(ctx, names, "ruleset"));
   }
   return files;
 }
 
-function endpointParameters(ctx: Context, params: Record<string, Param>): string {
+function endpointParameters(ctx: Context, params: Record<string, Param>): [string, string] {
   const entries = Object.entries(params);
-  const defaults = entries
-    .filter(([, p]) => p.default !== undefined)
-    .map(([, p]) => `    ${BUILT_INS[p.builtIn!]!.config}: options.${BUILT_INS[p.builtIn!]!.config} ?? ${JSON.stringify(p.default)},`);
-  return `${banner(ctx)}import type { Endpoint, EndpointParameters as __EndpointParameters, EndpointV2, Provider } from "@smithy/types";
-
-/** Client configuration that feeds the endpoint rules. */
-export interface ClientInputEndpointParameters {
-  region?: string | undefined | Provider<string | undefined>;
-  useDualstackEndpoint?: boolean | undefined | Provider<boolean | undefined>;
-  useFipsEndpoint?: boolean | undefined | Provider<boolean | undefined>;
-  endpoint?: string | Provider<string> | Endpoint | Provider<Endpoint> | EndpointV2 | Provider<EndpointV2>;
-}
-
-export type ClientResolvedEndpointParameters = Omit<ClientInputEndpointParameters, "endpoint"> & {
-  defaultSigningName: string;
-};
-
-export const resolveClientEndpointParameters = <T>(
-  options: T & ClientInputEndpointParameters,
-): T & ClientResolvedEndpointParameters => {
-  return Object.assign(options, {
-${defaults.join("\n")}
-    defaultSigningName: ${quote(ctx.service.signingName)},
+  const config = (p: Param) => BUILT_INS[p.builtIn!]!.config;
+  return sourceFromTemplate(ctx, "src/endpoint/EndpointParameters.ts", {
+    defaults: entries
+      .filter(([, p]) => p.default !== undefined)
+      .map(([, p]) => `    ${config(p)}: options.${config(p)} ?? ${JSON.stringify(p.default)},`)
+      .join("\n"),
+    signingName: quote(ctx.service.signingName),
+    commonParams: [...entries]
+      .sort(([, a], [, b]) => builtInOrder.indexOf(a.builtIn!) - builtInOrder.indexOf(b.builtIn!))
+      .map(([name, p]) => `  ${name}: { type: "builtInParams", name: ${quote(config(p))} },`)
+      .join("\n"),
+    parameterTypes: entries.map(([name, p]) => `  ${name}?: ${p.type.toLowerCase() === "boolean" ? "boolean" : "string"} | undefined;`).join("\n"),
   });
-};
-
-/** Where each rules parameter comes from. */
-export const commonParams = {
-${[...entries]
-  .sort(([, a], [, b]) => builtInOrder.indexOf(a.builtIn!) - builtInOrder.indexOf(b.builtIn!))
-  .map(([name, p]) => `  ${name}: { type: "builtInParams", name: ${quote(BUILT_INS[p.builtIn!]!.config)} },`)
-  .join("\n")}
-} as const;
-
-/** The parameters of the endpoint rules. */
-export interface EndpointParameters extends __EndpointParameters {
-${entries.map(([name, p]) => `  ${name}?: ${p.type.toLowerCase() === "boolean" ? "boolean" : "string"} | undefined;`).join("\n")}
-}
-`;
 }
 
-function bddFile(ctx: Context, bdd: { conditions: unknown[]; results: any[]; root: number; nodeCount: number; nodes: string }): string {
+function bddFile(ctx: Context, bdd: { conditions: unknown[]; results: any[]; root: number; nodeCount: number; nodes: string }): [string, string] {
   if (!Number.isInteger(bdd.root) || !Number.isInteger(bdd.nodeCount) || typeof bdd.nodes !== "string") {
     throw new UnsupportedModelError(ctx.service.id, "endpointBdd needs an integer root and nodeCount and base64 nodes");
   }
@@ -134,61 +101,25 @@ function bddFile(ctx: Context, bdd: { conditions: unknown[]; results: any[]; roo
           ),
     ),
   ];
-  return `${banner(ctx)}import { BinaryDecisionDiagram } from "@smithy/core/endpoints";
-
-// The service's endpoint rules compiled to a binary decision diagram (smithy.rules#endpointBdd).
-// Conditions are [function, arguments, assign-to?]; results are [url, properties, headers?] or [-1, error],
-// result 0 being "no match".
-const conditions: any[] = [
-${conditions.map((c) => `  ${c},`).join("\n")}
-];
-
-const results: any[] = [
-${results.map((r) => `  ${r},`).join("\n")}
-];
-
-// Nodes: [condition, high, low] triples; a reference of R + n is result n, 1 / -1 are true / false.
-const R = ${RESULT};
-const nodes = new Int32Array([
-${rows.join("\n")}
-]);
-
-export const bdd = BinaryDecisionDiagram.from(nodes, ${bdd.root}, conditions, results);
-`;
+  return sourceFromTemplate(ctx, "src/endpoint/bdd.ts", {
+    conditions: conditions.map((c) => `  ${c},`).join("\n"),
+    results: results.map((r) => `  ${r},`).join("\n"),
+    resultBase: String(RESULT),
+    nodes: rows.join("\n"),
+    root: String(bdd.root),
+  });
 }
 
-function resolver(ctx: Context, names: string[], kind: "bdd" | "ruleset"): string {
+function resolver(ctx: Context, names: string[], kind: "bdd" | "ruleset"): [string, string] {
   const imports =
     kind === "bdd"
       ? `import { customEndpointFunctions, decideEndpoint, EndpointCache } from "@smithy/core/endpoints";
 import { bdd } from "./bdd.js";`
       : `import { customEndpointFunctions, EndpointCache, resolveEndpoint } from "@smithy/core/endpoints";
 import { ruleSet } from "./ruleset.js";`;
-  const call =
+  const decide =
     kind === "bdd"
       ? `decideEndpoint(bdd, { endpointParams: params, logger: context.logger })`
       : `resolveEndpoint(ruleSet, { endpointParams: params, logger: context.logger })`;
-  return `${banner(ctx)}import { awsEndpointFunctions } from "@aws-sdk/core/client";
-${imports}
-import type { EndpointParams, EndpointV2, Logger } from "@smithy/types";
-import type { EndpointParameters } from "./EndpointParameters.js";
-
-const cache = new EndpointCache({
-  size: 50,
-  params: [${names.map(quote).join(", ")}],
-});
-
-/** Resolves the endpoint for a request from the rules, remembering recent answers. */
-export const defaultEndpointResolver = (
-  endpointParams: EndpointParameters,
-  context: { logger?: Logger } = {},
-): EndpointV2 => {
-  // The rules read only the parameters they declare; unset ones are simply absent.
-  const params = endpointParams as EndpointParams;
-  return cache.get(params, () => ${call});
-};
-
-// The rules call aws.partition, aws.parseArn and friends.
-customEndpointFunctions.aws = awsEndpointFunctions;
-`;
+  return sourceFromTemplate(ctx, "src/endpoint/endpointResolver.ts", { imports, parameterNames: names.map(quote).join(", "), decide });
 }

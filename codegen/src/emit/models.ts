@@ -1,7 +1,8 @@
 // models/: the TypeScript types of the shapes (structures.ts), enums as const objects (enums.ts), one class
 // per modelled error (errors.ts) and the service's base exception.
-import { nameOf, type MemberShape, type Shape } from "../model/types";
-import { isRequired, type Context } from "./context";
+import { isRequired, nameOf, type MemberShape, type Shape } from "../model/types";
+import type { Context } from "./context";
+import { sourceFromTemplate } from "./template";
 import { banner, jsdoc, key, quote, summary } from "./text";
 
 /** The TypeScript type of a member target; records enum names it uses in `enums`. */
@@ -68,7 +69,7 @@ export function emitModels(ctx: Context): [string, string][] {
     ["src/models/structures.ts", structures(ctx)],
     ["src/models/enums.ts", enums(ctx)],
     ["src/models/errors.ts", errors(ctx)],
-    [`src/models/${ctx.client}ServiceException.ts`, serviceException(ctx)],
+    serviceException(ctx),
   ];
 }
 
@@ -149,20 +150,7 @@ function errors(ctx: Context): string {
   return [...head, ...body].join("\n");
 }
 
-function serviceException(ctx: Context): string {
-  const name = `${ctx.client}ServiceException`;
-  return `${banner(ctx)}import { type ServiceExceptionOptions as __ServiceExceptionOptions, ServiceException as __ServiceException } from "@smithy/core/client";
-
-export type { __ServiceExceptionOptions };
-export { __ServiceException };
-
-/** Base class of every ${ctx.client} error: catch it to handle any service error. */
-export class ${name} extends __ServiceException {
-  static readonly shapeId: string = ${quote(`smithy.ts.sdk.synthetic.${ctx.service.namespace}#${name}`)};
-  constructor(options: __ServiceExceptionOptions) {
-    super(options);
-    Object.setPrototypeOf(this, new.target.prototype);
-  }
-}
-`;
+function serviceException(ctx: Context): [string, string] {
+  const shapeId = `smithy.ts.sdk.synthetic.${ctx.service.namespace}#${ctx.client}ServiceException`;
+  return sourceFromTemplate(ctx, "src/models/ServiceException.ts", { Client: ctx.client, shapeId: quote(shapeId) }, `src/models/${ctx.client}ServiceException.ts`);
 }

@@ -1,21 +1,11 @@
 // pagination/: an async-iterator paginator per operation with the paginated trait.
 import type { Context } from "./context";
+import { sourceFromTemplate } from "./template";
 import { banner, quote } from "./text";
 
 export function emitPagination(ctx: Context): [string, string][] {
   const paged = ctx.operations.filter((op) => op.paginated);
-  const files: [string, string][] = [
-    [
-      "src/pagination/Interfaces.ts",
-      `${banner(ctx)}import type { PaginationConfiguration } from "@smithy/types";
-import type { ${ctx.client}Client } from "../${ctx.client}Client.js";
-
-export interface ${ctx.client}PaginationConfiguration extends PaginationConfiguration {
-  client: ${ctx.client}Client;
-}
-`,
-    ],
-  ];
+  const files: [string, string][] = [sourceFromTemplate(ctx, "src/pagination/Interfaces.ts", { Client: ctx.client })];
   for (const op of paged) {
     const p = op.paginated!;
     const args = [quote(p.inputToken), quote(p.outputToken), ...(p.pageSize ? [quote(p.pageSize)] : [])].join(", ");

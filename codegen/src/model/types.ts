@@ -36,5 +36,9 @@ export const SHAPE_TYPES = new Set([
 
 export const UNIT = "smithy.api#Unit";
 
+/** A member with the @required trait (a member whose traits are not an object has none). */
+export const isRequired = (m: MemberShape): boolean =>
+  typeof m.traits === "object" && m.traits !== null && Object.prototype.hasOwnProperty.call(m.traits, "smithy.api#required");
+
 export const namespaceOf = (id: string): string => id.slice(0, id.indexOf("#"));
 export const nameOf = (id: string): string => id.slice(id.indexOf("#") + 1);

@@ -1,8 +1,9 @@
 // Checks that a model is a well-formed Smithy JSON AST before anything is generated from it: every shape has
-// a known type, every member and operation reference resolves. Errors name the shape at fault.
+// a known type, every member and operation reference resolves, every `errors` entry is an @error structure,
+// and every structure can be built without containing itself. Errors name the shape at fault.
 import { ModelValidationError } from "../errors";
 import { PRELUDE } from "./prelude";
-import { SHAPE_TYPES, type MemberShape, type Model, type Shape } from "./types";
+import { isRequired, SHAPE_TYPES, type MemberShape, type Model, type Shape } from "./types";
 
 const SHAPE_ID = /^[A-Za-z_][A-Za-z0-9_.]*#[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -40,6 +41,13 @@ export function validateModel(model: Model): void {
       }
       if (!exists(ref.target)) throw new ModelValidationError(id, `${where} refers to missing shape ${ref.target}`);
     };
+    const checkErrorRef = (where: string, ref: { target: string }) => {
+      checkRef(where, ref);
+      const target = model.shapes[ref.target];
+      if (target?.type !== "structure" || target.traits?.["smithy.api#error"] === undefined) {
+        throw new ModelValidationError(id, `${where} targets ${ref.target}, which is not a structure with the @error trait`);
+      }
+    };
     switch (shape.type) {
       case "structure":
       case "union":
@@ -59,16 +67,65 @@ export function validateModel(model: Model): void {
       case "operation":
         checkRef("input", shape.input);
         checkRef("output", shape.output);
-        listOf(id, "errors", shape.errors).forEach((e, i) => checkRef(`errors[${i}]`, e));
+        listOf(id, "errors", shape.errors).forEach((e, i) => checkErrorRef(`errors[${i}]`, e));
         checkPaginated(model, id, shape, servicePaginated);
         break;
       case "service":
       case "resource":
+        if (shape.type === "service") listOf(id, "errors", shape.errors).forEach((e, i) => checkErrorRef(`errors[${i}]`, e));
         listOf(id, "operations", shape.operations).forEach((e, i) => checkRef(`operations[${i}]`, e));
         listOf(id, "resources", shape.resources).forEach((e, i) => checkRef(`resources[${i}]`, e));
         break;
     }
   }
+  checkBuildable(model);
+}
+
+/**
+ * Smithy forbids a shape that no finite value can satisfy: a structure whose required members lead back to
+ * itself, or a union whose every member does. A list or a map breaks such a cycle (it may be empty), and so
+ * does an optional member or a union member that leads elsewhere. Computed as the least fixed point of
+ * "can be built": simple shapes, lists and maps can; a structure can when all its required members can; a
+ * union can when one of its members can. What is left over lies on or behind such a cycle.
+ */
+function checkBuildable(model: Model) {
+  const aggregates = Object.keys(model.shapes).filter((id) => ["structure", "union"].includes(model.shapes[id]!.type));
+  const isAggregate = new Set(aggregates);
+  const members = (id: string) => Object.entries(model.shapes[id]!.members ?? {});
+  const built = new Set<string>();
+  const canBuild = (target: string) => !isAggregate.has(target) || built.has(target);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const id of aggregates) {
+      if (built.has(id)) continue;
+      const all = members(id);
+      const ok =
+        model.shapes[id]!.type === "structure"
+          ? all.every(([, m]) => !isRequired(m) || canBuild(m.target))
+          : all.length === 0 || all.some(([, m]) => canBuild(m.target));
+      if (ok) {
+        built.add(id);
+        grew = true;
+      }
+    }
+  }
+  const first = aggregates.find((id) => !built.has(id));
+  if (first === undefined) return;
+  // Follow members that cannot be built until a shape comes round again: that is the cycle.
+  const steps: { id: string; member: string }[] = [];
+  let at = first;
+  while (!steps.some((s) => s.id === at)) {
+    const isStructure = model.shapes[at]!.type === "structure";
+    const [name, m] = members(at).find(([, m]) => (!isStructure || isRequired(m)) && !canBuild(m.target))!;
+    steps.push({ id: at, member: name });
+    at = m.target;
+  }
+  const cycle = steps.slice(steps.findIndex((s) => s.id === at));
+  const path = [...cycle.map((s) => `${s.id}$${s.member}`), at].join(" -> ");
+  throw new ModelValidationError(
+    at,
+    `can only be built by containing itself: ${path} (each step a required member, or a union member with no other way out)`,
+  );
 }
 
 const MEMBER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

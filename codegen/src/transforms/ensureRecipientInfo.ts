@@ -5,9 +5,10 @@
 // `Recipient` input member and the `CiphertextForRecipient` (CiphertextType) output member of each recipient
 // operation the model has (a model with none of them is left alone). Members go where kms-2026-06-19.json
 // puts them. Shapes and members that exist are left exactly as they are, so the transform is idempotent and
-// a no-op on a current model.
+// a no-op on a current model. A recipient operation without an input or output structure (none, or
+// smithy.api#Unit) cannot carry Recipient or return CiphertextForRecipient: the model is refused.
 import { UnsupportedModelError } from "../errors";
-import { type MemberShape, type Model, type Shape } from "../model/types";
+import { UNIT, type MemberShape, type Model, type Shape } from "../model/types";
 import { serviceOf } from "../model/service";
 
 const doc = (text: string) => ({ "smithy.api#documentation": text });
@@ -82,11 +83,17 @@ export function ensureRecipientInfo(model: Model): Model {
   for (const [opName, order] of Object.entries(RECIPIENT_OPERATIONS)) {
     const op = shapes[id(opName)];
     if (!op || op.type !== "operation") continue;
-    changed = addMember(shapes, op.input?.target, "Recipient", order.input, {
+    for (const [io, member] of [["input", "Recipient"], ["output", "CiphertextForRecipient"]] as const) {
+      const target = op[io]?.target;
+      if (target === undefined || target === UNIT) {
+        throw new UnsupportedModelError(id(opName), `is a Recipient operation but has no ${io} structure (its ${io} is ${target ?? "missing"}) to carry ${member}`);
+      }
+    }
+    changed = addMember(shapes, op.input!.target, "Recipient", order.input, {
       target: id("RecipientInfo"),
       traits: doc("<p>A signed attestation document and the encryption algorithm to use with its public key. With it, KMS returns the secret in <code>CiphertextForRecipient</code>, encrypted to that key, instead of in plaintext.</p>"),
     }) || changed;
-    changed = addMember(shapes, op.output?.target, "CiphertextForRecipient", order.output, {
+    changed = addMember(shapes, op.output!.target, "CiphertextForRecipient", order.output, {
       target: id("CiphertextType"),
       traits: doc("<p>The secret encrypted to the public key in the request's attestation document (CMS EnvelopedData), returned only when the request has a valid <code>Recipient</code>.</p>"),
     }) || changed;
@@ -95,8 +102,7 @@ export function ensureRecipientInfo(model: Model): Model {
 }
 
 /** Adds `name` to a structure (copy-on-write) at the position `order` gives it, unless it is there already. */
-function addMember(shapes: Record<string, Shape>, structId: string | undefined, name: string, order: string[], member: MemberShape): boolean {
-  if (!structId || structId === "smithy.api#Unit") return false;
+function addMember(shapes: Record<string, Shape>, structId: string, name: string, order: string[], member: MemberShape): boolean {
   const struct = shapes[structId];
   if (!struct || struct.type !== "structure") {
     throw new UnsupportedModelError(structId, `expected a structure to add ${name} to`);

@@ -3,19 +3,20 @@
 // nsm package's errors and these alike.
 import { NitroEnclavesError } from "@nitro-enclaves-sdk/nsm";
 
-export class EnclaveError extends NitroEnclavesError {}
+export class EnclaveError extends NitroEnclavesError {
+  static override readonly code: string = "ENCLAVE_ERROR";
+}
 
 /** An argument or options object given to this package is of the wrong type or range. */
 export class EnclaveOptionsError extends EnclaveError {
-  constructor(message: string) {
-    super("ENCLAVE_BAD_OPTIONS", message);
-  }
+  static override readonly code: string = "ENCLAVE_BAD_OPTIONS";
 }
 
 /** The enclave handle could not produce a `Recipient` (the NSM failed or answered nonsense); `cause` says why. */
 export class AttestationUnavailableError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_ATTESTATION_FAILED";
   constructor(message = "could not obtain an attestation document for the KMS Recipient", options?: { cause?: unknown }) {
-    super("ENCLAVE_ATTESTATION_FAILED", message, options);
+    super(message, options);
   }
 }
 
@@ -26,24 +27,26 @@ export class AttestationUnavailableError extends EnclaveError {
  */
 export class AttestedResponseError extends EnclaveError {
   readonly operation: string;
-  constructor(code: string, message: string, operation: string) {
-    super(code, message);
+  constructor(message: string, operation: string) {
+    super(message);
     this.operation = operation;
   }
 }
 
 /** A `Recipient` was sent, and the response has no `CiphertextForRecipient`. */
 export class MissingCiphertextForRecipientError extends AttestedResponseError {
+  static override readonly code: string = "ENCLAVE_MISSING_CIPHERTEXT_FOR_RECIPIENT";
   constructor(operation: string) {
-    super("ENCLAVE_MISSING_CIPHERTEXT_FOR_RECIPIENT", `the ${operation} response has no CiphertextForRecipient although a Recipient was sent`, operation);
+    super(`the ${operation} response has no CiphertextForRecipient although a Recipient was sent`, operation);
   }
 }
 
 /** A `Recipient` was sent, and the response carries a plaintext field (which KMS leaves null or empty then). */
 export class UnexpectedPlaintextError extends AttestedResponseError {
+  static override readonly code: string = "ENCLAVE_UNEXPECTED_PLAINTEXT";
   readonly member: string;
   constructor(operation: string, member: string) {
-    super("ENCLAVE_UNEXPECTED_PLAINTEXT", `the ${operation} response carries ${member} although a Recipient was sent`, operation);
+    super(`the ${operation} response carries ${member} although a Recipient was sent`, operation);
     this.member = member;
   }
 }
@@ -53,80 +56,80 @@ export class UnexpectedPlaintextError extends AttestedResponseError {
  * always the same; `cause` is the handle's own (typed, equally terse) error.
  */
 export class RecipientDecryptionError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_DECRYPTION_FAILED";
   constructor(options?: { cause?: unknown }) {
-    super("ENCLAVE_DECRYPTION_FAILED", "could not decrypt the KMS response for this enclave", options);
+    super("could not decrypt the KMS response for this enclave", options);
   }
 }
 
 // ---- reaching KMS: egress, TLS, credentials, entropy ----
 
+interface EgressErrorOptions {
+  errno?: string;
+  cause?: unknown;
+}
+
 /**
- * The way out of the enclave failed: a proxy, a vsock port or the socket under TLS. When the OS reported
- * an error, `errno` names it ("ECONNREFUSED") and `cause` is a Node-style system error with that `code`,
- * so the SDK's retry strategy treats resets and refusals as the transient network errors they are.
+ * The way out of the enclave failed: a proxy, a vsock port, the socket under TLS, or the native calls that
+ * drive it. When the OS reported an error, `errno` names it ("ECONNREFUSED") and `cause` is a Node-style
+ * system error with that `code`, so the SDK's retry strategy treats resets and refusals as the transient
+ * network errors they are.
  */
 export class EgressError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_EGRESS_FAILED";
   readonly errno: string | undefined;
-  constructor(code: string, message: string, options?: { errno?: string; cause?: unknown }) {
-    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+  constructor(message: string, options?: EgressErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.errno = options?.errno;
   }
 }
 
-/** The proxy answered CONNECT with something other than 2xx (407, 502, ...); `statusLine` is its answer. */
+/** The proxy answered CONNECT with something other than 200 (407, 502, ...); `statusLine` is its answer. */
 export class ProxyRefusedError extends EgressError {
+  static override readonly code: string = "ENCLAVE_PROXY_REFUSED";
   readonly statusCode: number;
   readonly statusLine: string;
   constructor(statusCode: number, statusLine: string, target: string) {
-    super("ENCLAVE_PROXY_REFUSED", `the proxy refused CONNECT ${target}: ${statusLine}`);
+    super(`the proxy refused CONNECT ${target}: ${statusLine}`);
     this.statusCode = statusCode;
     this.statusLine = statusLine;
   }
 }
 
-/** The proxy could not be reached (refused, unreachable, timed out), or closed before answering CONNECT. */
+/** The proxy could not be reached (refused, unreachable), or closed the connection before answering CONNECT. */
 export class ProxyUnreachableError extends EgressError {
-  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
-    super("ENCLAVE_PROXY_UNREACHABLE", message, options);
-  }
+  static override readonly code: string = "ENCLAVE_PROXY_UNREACHABLE";
 }
 
 /** Nothing listens on the vsock port (ECONNREFUSED, or the peer reset the connection attempt). */
 export class VsockRefusedError extends EgressError {
-  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
-    super("ENCLAVE_VSOCK_REFUSED", message, options);
-  }
+  static override readonly code: string = "ENCLAVE_VSOCK_REFUSED";
 }
 
 /** The vsock address cannot be reached from here: no transport to that CID (ENODEV), or no AF_VSOCK at all. */
 export class VsockUnreachableError extends EgressError {
-  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
-    super("ENCLAVE_VSOCK_UNREACHABLE", message, options);
-  }
+  static override readonly code: string = "ENCLAVE_VSOCK_UNREACHABLE";
 }
 
-/** Connecting, or moving bytes on an open connection, took longer than allowed (ETIMEDOUT). */
+/** Connecting (a proxy's answer to CONNECT included), or moving bytes on a connection in use, took too long (ETIMEDOUT). */
 export class EgressTimeoutError extends EgressError {
-  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
-    super("ENCLAVE_EGRESS_TIMEOUT", message, options);
-  }
+  static override readonly code: string = "ENCLAVE_EGRESS_TIMEOUT";
 }
 
-/** The peer reset an open connection, or another socket error ended it mid-stream. */
+/** The peer reset an open connection (ECONNRESET, EPIPE), or another socket error ended it mid-stream. */
 export class ConnectionResetError extends EgressError {
-  constructor(message: string, options?: { errno?: string; cause?: unknown }) {
-    super("ENCLAVE_CONNECTION_RESET", message, options);
-  }
+  static override readonly code: string = "ENCLAVE_CONNECTION_RESET";
 }
 
 /**
  * The KMS endpoint's TLS would not end in this process (a plain-HTTP endpoint, certificate checks turned
- * off, a request handler of the caller's), so whoever relays the traffic could read or forge what KMS
- * returns. Refused unless the caller opts out with `allowTlsOutsideEnclave: true`.
+ * off), so whoever relays the traffic could read or forge what KMS returns. Refused unless the caller opts
+ * out with `allowTlsOutsideEnclave: true`.
  */
 export class TlsOutsideEnclaveError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_TLS_OUTSIDE_ENCLAVE";
   constructor(message: string) {
-    super("ENCLAVE_TLS_OUTSIDE_ENCLAVE", `${message}; TLS to KMS must end inside the enclave (allowTlsOutsideEnclave: true opts out)`);
+    super(`${message}; TLS to KMS must end inside the enclave (allowTlsOutsideEnclave: true opts out)`);
   }
 }
 
@@ -135,23 +138,20 @@ export class TlsOutsideEnclaveError extends EnclaveError {
  * chain that this source is simply not configured, so the next one may be tried.
  */
 export class CredentialsError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_CREDENTIALS_UNAVAILABLE";
   readonly tryNextLink: boolean;
   constructor(message: string, options?: { tryNextLink?: boolean; cause?: unknown }) {
-    super("ENCLAVE_CREDENTIALS_UNAVAILABLE", message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.tryNextLink = options?.tryNextLink ?? false;
   }
 }
 
-/** Credentials handed in by the parent (stdin, a file) are not the expected JSON. Says nothing of their content. */
+/** Credentials handed in by the parent (a stream, a file) are not the expected JSON. Says nothing of their content. */
 export class ParentCredentialsError extends EnclaveError {
-  constructor(message: string) {
-    super("ENCLAVE_PARENT_CREDENTIALS_INVALID", message);
-  }
+  static override readonly code: string = "ENCLAVE_PARENT_CREDENTIALS_INVALID";
 }
 
 /** Seeding the kernel's entropy pool from the NSM failed; `cause` says why (the NSM, /dev/random, the ioctl). */
 export class EntropySeedError extends EnclaveError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super("ENCLAVE_ENTROPY_FAILED", message, options);
-  }
+  static override readonly code: string = "ENCLAVE_ENTROPY_FAILED";
 }

@@ -2,7 +2,8 @@
 // simulated NSM for GetRandom. As root the RNDADDENTROPY ioctl is accepted and credited (an unprivileged
 // process: test/enclave/entropy-unprivileged.test.ts). The real /dev/nsm is exercised in the QEMU guest.
 import { EnclaveOptionsError, EntropySeedError, seedEntropyFromNsm } from "@nitro-enclaves-sdk/enclave";
-import { NsmClient, SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm";
+import { NsmClient } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 
 const nsm = new NsmClient(new SimulatedNsm({ ca: createSimulatorCa() }));
 const asRoot = process.getuid?.() === 0 ? test : test.skip;

@@ -122,6 +122,6 @@ function connectError(label: string, errno: number, syscall: string): EgressErro
     case "ETIMEDOUT":
       return new EgressTimeoutError(`${label}: connect timed out (${name})`, options);
     default:
-      return new EgressError("ENCLAVE_VSOCK_FAILED", `${label}: ${syscall} failed (${name})`, options);
+      return new EgressError(`${label}: ${syscall} failed (${name})`, options);
   }
 }

@@ -55,13 +55,13 @@ export interface Libc {
 
 let loading: Promise<Libc> | undefined;
 
-/** The libc calls, once ffi-rs is loaded; an EgressError ("ENCLAVE_FFI_UNAVAILABLE") where it cannot be. */
+/** The libc calls, once ffi-rs is loaded; an EgressError where it cannot be. */
 export function libc(): Promise<Libc> {
   loading ??= import("ffi-rs")
     .then((mod) => bind(((mod as { default?: Ffi }).default ?? mod) as Ffi))
     .catch((cause: unknown) => {
       loading = undefined;
-      throw new EgressError("ENCLAVE_FFI_UNAVAILABLE", "cannot load ffi-rs to make socket and ioctl calls", { cause });
+      throw new EgressError("cannot load ffi-rs to make socket and ioctl calls", { cause });
     });
   return loading;
 }

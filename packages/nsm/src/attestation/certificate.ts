@@ -1,12 +1,12 @@
 // What the chain check needs from one X.509 certificate: node:crypto's X509Certificate (signature
 // checks, issuer matching, the public key) plus the validity period, basicConstraints, keyUsage and
-// critical extensions, read from asn1js's tree of the certificate (./asn1.ts: one strict decode,
-// then a direct walk; pkijs's Certificate mapping would add work and still leave every check here).
+// critical extensions, read with the package's BER reader (../asn1/ber.ts: one strict decode, then a
+// direct walk of the fields used).
 // Parsing is a pure function of the DER bytes, so results are cached by those exact bytes; nothing
 // time- or policy-dependent is cached here.
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { CertificateChainError } from "../errors.js";
-import { Asn1ShapeError, CONTEXT, TAG_BOOLEAN, TAG_OCTET_STRING, UNIVERSAL, bitString, boolean, children, decodeStrict, isTag, octets, oid, sequence, smallInteger, time } from "./asn1.js";
+import { BerShapeError, CONTEXT, TAG_BOOLEAN, TAG_OCTET_STRING, UNIVERSAL, bitString, boolean, children, decodeBer, isTag, octets, oid, sequence, smallInteger, time } from "../asn1/ber.js";
 
 export interface CertificateInfo {
   x509: X509Certificate;
@@ -62,13 +62,13 @@ function parseCertificate(der: Uint8Array, label: string): CertificateInfo {
   try {
     return { x509, publicKey: x509.publicKey, ...readTbsFields(der) };
   } catch (e) {
-    const reason = e instanceof Asn1ShapeError ? e.message : `${(e as Error)?.name}: ${(e as Error)?.message}`;
+    const reason = e instanceof BerShapeError ? e.message : `${(e as Error)?.name}: ${(e as Error)?.message}`;
     throw new CertificateChainError(`${label} could not be read: ${reason}`);
   }
 }
 
 function readTbsFields(der: Uint8Array) {
-  const [tbs] = sequence(decodeStrict(der), "Certificate", 3);
+  const [tbs] = sequence(decodeBer(der), "Certificate", 3);
   const fields = sequence(tbs, "TBSCertificate", 6, 10);
   const hasVersion = isTag(fields[0], CONTEXT, 0);
   const [notBefore, notAfter] = sequence(fields[hasVersion ? 4 : 3], "validity", 2).map((t) => time(t, "validity"));
@@ -84,7 +84,7 @@ function readTbsFields(der: Uint8Array) {
     for (const extension of sequence(list, "extensions", 1, 64)) {
       const parts = sequence(extension, "Extension", 2, 3);
       const id = oid(parts[0], "extnID");
-      if (seen.has(id)) throw new Asn1ShapeError(`extension ${id} appears twice`);
+      if (seen.has(id)) throw new BerShapeError(`extension ${id} appears twice`);
       seen.add(id);
       const critical = parts.length === 3 && boolean(parts[1], `extension ${id} critical`);
       const value = octets(parts[parts.length - 1], UNIVERSAL, TAG_OCTET_STRING, "extnValue").bytes;
@@ -97,17 +97,17 @@ function readTbsFields(der: Uint8Array) {
 }
 
 function readBasicConstraints(value: Uint8Array): { ca: boolean; pathLen: number | undefined } {
-  const parts = sequence(decodeStrict(value), "basicConstraints", 0, 2);
+  const parts = sequence(decodeBer(value), "basicConstraints", 0, 2);
   let i = 0;
   let ca = false;
   if (i < parts.length && isTag(parts[i], UNIVERSAL, TAG_BOOLEAN)) ca = boolean(parts[i++], "basicConstraints cA");
   const pathLen = i < parts.length ? smallInteger(parts[i++], "basicConstraints pathLenConstraint") : undefined;
-  if (i !== parts.length) throw new Asn1ShapeError("basicConstraints has unexpected fields");
+  if (i !== parts.length) throw new BerShapeError("basicConstraints has unexpected fields");
   return { ca, pathLen };
 }
 
 function readKeyUsage(value: Uint8Array): number {
-  const { bytes } = bitString(decodeStrict(value), "keyUsage");
+  const { bytes } = bitString(decodeBer(value), "keyUsage");
   let usage = 0;
   // KeyUsage bit n is bit (7 - n % 8) of byte n / 8: the first named bit is the most significant.
   for (let bit = 0; bit < Math.min(bytes.length * 8, 16); bit++) if (bytes[bit >> 3] & (0x80 >> (bit & 7))) usage |= 1 << bit;

@@ -66,8 +66,13 @@ export function verifyChain(cabundle: Uint8Array[], certificate: Uint8Array, tru
   return { leafKey: leaf.publicKey, path };
 }
 
-/** Every certificate of the path must be valid at `at` (ms since the epoch), the root included. */
-export function checkValidity(path: CertificateInfo[], at: number): void {
+/**
+ * Every certificate of the path must be valid at `at` (ms since the epoch), the root included.
+ * Returns the window in which the whole path is valid: the latest notBefore and the earliest notAfter.
+ */
+export function checkValidity(path: CertificateInfo[], at: number): { notBefore: number; notAfter: number } {
+  let windowStart = -Infinity;
+  let windowEnd = Infinity;
   for (let i = 0; i < path.length; i++) {
     const { notBefore, notAfter } = path[i];
     if (at < notBefore || at > notAfter) {
@@ -79,7 +84,10 @@ export function checkValidity(path: CertificateInfo[], at: number): void {
         new Date(notAfter),
       );
     }
+    windowStart = Math.max(windowStart, notBefore);
+    windowEnd = Math.min(windowEnd, notAfter);
   }
+  return { notBefore: windowStart, notAfter: windowEnd };
 }
 
 function label(i: number, length: number): string {

@@ -3,7 +3,7 @@
 // is signed the way a real NSM signs (ES384, 96-byte r || s) is verifyAttestation's business, because
 // some NSMs do not sign at all: QEMU's virtio-nsm writes alg -1 and a 64-byte zero signature.
 import { AttestationFormatError, AttestationSignatureError, UnsupportedAlgorithmError } from "../errors.js";
-import { CborError, CborReader, byteStringHead, type CborMap } from "./cbor.js";
+import { CborError, CborReader, byteStringHead, type CborMap } from "../cbor/reader.js";
 
 const COSE_SIGN1_TAG = 18;
 const HEADER_ALG = 1;

@@ -2,8 +2,9 @@
 // specification (aws-nitro-enclaves-nsm-api docs/attestation_process.md). The optional fields may be
 // up to 1024 bytes: the CDDL there says user_data = bytes .size (0..1024), and real NSMs emit
 // 1024-byte public_key, user_data and nonce (see test/vectors/attestation).
+import { isBytes } from "../arguments.js";
 import { AttestationFormatError } from "../errors.js";
-import { CborError, CborReader, type CborMap, type CborValue } from "./cbor.js";
+import { CborError, CborReader, type CborMap, type CborValue } from "../cbor/reader.js";
 import { readCoseSign1 } from "./cose.js";
 
 /** A parsed NSM attestation document. Byte fields are views into a private copy of the input. */
@@ -48,7 +49,7 @@ const MAX_PCRS = 32;
  * not a well-formed NSM attestation document.
  */
 export function parseAttestation(document: Uint8Array): AttestationDocument {
-  if (!(document instanceof Uint8Array)) throw new AttestationFormatError("the attestation document must be a Uint8Array");
+  if (!isBytes(document)) throw new AttestationFormatError("the attestation document must be a Uint8Array");
   if (document.length === 0) throw new AttestationFormatError("the attestation document is empty");
   if (document.length > MAX_DOCUMENT_BYTES) throw new AttestationFormatError(`the attestation document is over ${MAX_DOCUMENT_BYTES} bytes`);
   // One private copy: nothing the caller does to its buffer afterwards can change what was checked.

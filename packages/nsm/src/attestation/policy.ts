@@ -1,5 +1,6 @@
 // The caller's policy, applied once the document is authentic: expected PCRs, debug mode, nonce, age.
-import { AttestationTooOldError, DebugModeError, NonceMismatchError, PcrMismatchError } from "../errors.js";
+import { isBytes } from "../arguments.js";
+import { AttestationTooOldError, DebugModeError, NonceMismatchError, NsmArgumentError, PcrMismatchError } from "../errors.js";
 import type { AttestationDocument } from "./document.js";
 import type { Policy } from "./options.js";
 
@@ -19,11 +20,15 @@ export function checkPolicy(doc: AttestationDocument, policy: Policy, at: number
   }
 }
 
-/** Debug-mode enclaves report PCR0, PCR1 and PCR2 as all zeros. */
+/** Debug-mode enclaves report PCR0, PCR1 and PCR2 as all zeros. Takes a parsed document (its `pcrs` Map). */
 export function isDebugMode(doc: Pick<AttestationDocument, "pcrs">): boolean {
+  const pcrs: unknown = typeof doc === "object" && doc !== null && Object.prototype.hasOwnProperty.call(doc, "pcrs") ? doc.pcrs : undefined;
+  if (!(pcrs instanceof Map)) throw new NsmArgumentError("isDebugMode takes a parsed attestation document (with a pcrs Map)");
   for (const index of [0, 1, 2]) {
-    const pcr = doc.pcrs.get(index);
-    if (pcr === undefined || pcr.some((b) => b !== 0)) return false;
+    const pcr: unknown = pcrs.get(index);
+    if (pcr === undefined) return false;
+    if (!isBytes(pcr)) throw new NsmArgumentError(`isDebugMode: PCR${index} is not a Uint8Array`);
+    if (pcr.some((b) => b !== 0)) return false;
   }
   return true;
 }

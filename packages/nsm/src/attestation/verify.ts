@@ -14,11 +14,20 @@ import { checkPolicy } from "./policy.js";
 export type { PcrValue, VerifyAttestationOptions } from "./options.js";
 export { isDebugMode } from "./policy.js";
 
+/** A verified document: its parsed contents and when its certificate path is valid. */
+export interface VerifiedAttestationDocument extends AttestationDocument {
+  /**
+   * The window in which every certificate of the path (root to signing certificate) is valid: the
+   * latest notBefore and the earliest notAfter. Outside it the document no longer verifies.
+   */
+  chainValidity: { notBefore: Date; notAfter: Date };
+}
+
 /**
  * Verifies an NSM attestation document (COSE_Sign1 bytes) and returns its parsed contents.
  * Throws an AttestationError subclass naming the failed check.
  */
-export function verifyAttestation(document: Uint8Array, options: VerifyAttestationOptions = {}): AttestationDocument {
+export function verifyAttestation(document: Uint8Array, options?: VerifyAttestationOptions): VerifiedAttestationDocument {
   const policy = readOptions(options);
   const doc = parseAttestation(document);
   checkEs384(doc);
@@ -31,9 +40,9 @@ export function verifyAttestation(document: Uint8Array, options: VerifyAttestati
   }
   if (!valid) throw new AttestationSignatureError();
   const at = policy.at === "document" ? doc.timestamp.getTime() : policy.at === "now" ? Date.now() : policy.at;
-  checkValidity(path, at);
+  const window = checkValidity(path, at);
   checkPolicy(doc, policy, at);
-  return doc;
+  return { ...doc, chainValidity: { notBefore: new Date(window.notBefore), notAfter: new Date(window.notAfter) } };
 }
 
 /** Forgets every cached certificate parse and verified signature link (for tests and benchmarks). */

@@ -3,9 +3,10 @@
 // KeyTransRecipientInfo v2 addressed by subjectKeyIdentifier, RSAES-OAEP with SHA-256 and
 // MGF1-SHA-256 (RFC 4055), id-data content under AES-256-CBC. Anything else is refused.
 //
-// A lean BER reader (./ber.ts, checked against asn1js in the tests) decodes the BER and the tree is
-// walked directly: asn1js's object tree, and pkijs's EnvelopedData mapping on top of it, would cost a
-// large part of the RSA decryption this exists to wrap.
+// The package's BER reader (../asn1/ber.ts) decodes the BER and the tree is walked directly: asn1js's
+// object tree, and pkijs's EnvelopedData mapping on top of it, would cost a large part of the RSA
+// decryption this exists to wrap.
+import { isBytes } from "../arguments.js";
 import { EnvelopeDecryptionError } from "../errors.js";
 import {
   BerShapeError,
@@ -21,7 +22,7 @@ import {
   sequence,
   smallInteger,
   type BerNode,
-} from "./ber.js";
+} from "../asn1/ber.js";
 
 export const OID_ENVELOPED_DATA = "1.2.840.113549.1.7.3";
 export const OID_DATA = "1.2.840.113549.1.7.1";
@@ -134,7 +135,7 @@ function readSha256(node: BerNode, what: string): void {
  * Throws EnvelopeDecryptionError (with the reason in `debug`) when it is not KMS's EnvelopedData.
  */
 export function parseEnvelopedData(ciphertextForRecipient: Uint8Array): EnvelopedDataFields {
-  if (!(ciphertextForRecipient instanceof Uint8Array)) throw new EnvelopeDecryptionError("ciphertextForRecipient is not a Uint8Array");
+  if (!isBytes(ciphertextForRecipient)) throw new EnvelopeDecryptionError("ciphertextForRecipient is not a Uint8Array");
   let fields: EnvelopedDataFields;
   try {
     fields = readEnvelopedData(ciphertextForRecipient);

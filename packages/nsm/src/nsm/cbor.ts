@@ -1,8 +1,9 @@
-// The CBOR settings every NSM message needs. cbor-x's defaults would break the NSM's serde decoder:
-// it must not write records or tag-259 maps, must not tag Uint8Arrays, and must write map sizes
-// minimally. Decoding keeps maps as Maps (attestation pcrs have integer keys), reads 64-bit integers
-// as numbers and copies byte strings out of the input.
-import { Decoder, Encoder, type Options } from "cbor-x";
+// CBOR for NSM messages. Encoding uses cbor-x with the settings the NSM's serde decoder needs: no
+// records or tag-259 maps, no tagged Uint8Arrays, minimal map sizes. Decoding uses the package's
+// strict reader (../cbor/reader.ts): cbor-x would turn invalid UTF-8 into U+FFFD instead of
+// refusing it. Maps come back as Maps, byte strings as views into the input.
+import { Encoder, type Options } from "cbor-x";
+import { decodeCborItem } from "../cbor/reader.js";
 
 const encoder = new Encoder({
   useRecords: false,
@@ -14,19 +15,12 @@ const encoder = new Encoder({
   pack: false,
 } as Options & { useTag259ForMaps: boolean });
 
-const decoder = new Decoder({
-  useRecords: false,
-  mapsAsObjects: false,
-  copyBuffers: true,
-  int64AsNumber: true,
-} as Options & { int64AsNumber: boolean });
-
 /** Encodes plain objects, strings, small integers, booleans, null and Uint8Arrays. Never pass undefined. */
 export function encodeCbor(value: unknown): Uint8Array {
   return encoder.encode(value);
 }
 
-/** Decodes exactly one CBOR item (trailing bytes are an error); throws cbor-x's errors as they are. */
+/** Decodes exactly one CBOR item (trailing bytes are an error); throws CborError when it is not one. */
 export function decodeCbor(bytes: Uint8Array): unknown {
-  return decoder.decode(bytes);
+  return decodeCborItem(bytes);
 }

@@ -1,4 +1,5 @@
 // Every NSM operation, over any transport (the /dev/nsm device or the simulator).
+import { isBytes, ownOptions } from "../arguments.js";
 import { NsmArgumentError } from "../errors.js";
 import { checkU16, encodeRequest, optionalBytes, requiredBytes, type NsmRequest } from "./requests.js";
 import {
@@ -34,7 +35,7 @@ export class NsmClient {
 
   async #send(request: NsmRequest): Promise<Uint8Array> {
     const response: unknown = await this.transport.request(encodeRequest(request));
-    if (!(response instanceof Uint8Array)) throw new NsmArgumentError("the transport answered with something other than a Uint8Array");
+    if (!isBytes(response)) throw new NsmArgumentError("the transport answered with something other than a Uint8Array");
     return response;
   }
 
@@ -70,12 +71,12 @@ export class NsmClient {
   }
 
   /** A signed attestation document (COSE_Sign1 bytes). Unset fields are sent as null. */
-  async attestation(request: AttestationRequest = {}): Promise<Uint8Array> {
-    if (typeof request !== "object" || request === null) throw new NsmArgumentError("attestation() takes an options object");
+  async attestation(request?: AttestationRequest): Promise<Uint8Array> {
+    const { userData, nonce, publicKey } = ownOptions(request, ["userData", "nonce", "publicKey"], (message) => new NsmArgumentError(message), "attestation() options");
     const body = {
-      user_data: optionalBytes("userData", request.userData),
-      nonce: optionalBytes("nonce", request.nonce),
-      public_key: optionalBytes("publicKey", request.publicKey),
+      user_data: optionalBytes("userData", userData),
+      nonce: optionalBytes("nonce", nonce),
+      public_key: optionalBytes("publicKey", publicKey),
     };
     return decodeAttestation(await this.#send({ Attestation: body }));
   }

@@ -4,6 +4,7 @@
 // four little-endian u64 words (request addr, request len, response addr, response capacity). The
 // kernel overwrites the fourth word with the response's real length.
 import { closeSync, openSync, constants as fsConstants } from "node:fs";
+import { isBytes } from "../arguments.js";
 import { NsmArgumentError, NsmClosedError, NsmInputTooLargeError, NsmMalformedResponseError } from "../errors.js";
 import { errnoError, errnoName } from "./errno.js";
 import { libc, type Libc } from "./libc.js";
@@ -49,7 +50,7 @@ export class DeviceTransport implements NsmTransport {
 
   /** Sends one CBOR request and resolves with the CBOR response. Requests are sent one at a time. */
   request(request: Uint8Array): Promise<Uint8Array> {
-    if (!(request instanceof Uint8Array)) return Promise.reject(new NsmArgumentError("an NSM request must be a Uint8Array"));
+    if (!isBytes(request)) return Promise.reject(new NsmArgumentError("an NSM request must be a Uint8Array"));
     if (request.length === 0) return Promise.reject(new NsmArgumentError("an NSM request cannot be empty"));
     if (request.length > NSM_REQUEST_MAX_SIZE) {
       return Promise.reject(
@@ -63,25 +64,27 @@ export class DeviceTransport implements NsmTransport {
     return run;
   }
 
-  /** Closes the device once the requests already queued have been answered. */
+  /**
+   * Refuses new requests (NsmClosedError) at once, and closes the device once the requests already
+   * queued have been answered.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const channel = this.#channel;
-    if (channel) {
-      this.#queue = this.#queue.then(() =>
-        channel
-          .then((c) => {
-            descriptors.unregister(this);
-            closeSync(c.fd);
-          })
-          .catch(() => undefined),
-      );
-    }
+    this.#queue = this.#queue.then(() => {
+      // The channel as the queued requests left it (they may have opened it after close() was called).
+      const channel = this.#channel;
+      this.#channel = undefined;
+      return channel
+        ?.then((c) => {
+          descriptors.unregister(this);
+          closeSync(c.fd);
+        })
+        .catch(() => undefined);
+    });
   }
 
   async #send(request: Uint8Array): Promise<Uint8Array> {
-    if (this.#closed) throw new NsmClosedError();
     const { fd, libc, block, address } = await this.#open();
     block.fill(0, REQUEST_OFFSET);
     block.set(request, REQUEST_OFFSET);

@@ -1,6 +1,7 @@
 // The NSM's requests as the driver's serde/CBOR encoding expects them (aws-nitro-enclaves-nsm-api,
 // src/api/mod.rs, `enum Request`, externally tagged): unit variants are bare strings, struct variants
 // are a one-entry map from the variant name to a map of its fields, in declaration order.
+import { isBytes } from "../arguments.js";
 import { NsmArgumentError } from "../errors.js";
 import { encodeCbor } from "./cbor.js";
 
@@ -24,12 +25,12 @@ export function checkU16(name: string, value: unknown): number {
 /** Optional byte fields: a Uint8Array, or null/undefined for "not set" (sent as null, never undefined). */
 export function optionalBytes(name: string, value: unknown): Uint8Array | null {
   if (value === undefined || value === null) return null;
-  if (!(value instanceof Uint8Array)) throw new NsmArgumentError(`${name} must be a Uint8Array, null or undefined`);
-  return Uint8Array.from(value);
+  if (!isBytes(value)) throw new NsmArgumentError(`${name} must be a Uint8Array, null or undefined`);
+  return new Uint8Array(value);
 }
 
 export function requiredBytes(name: string, value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new NsmArgumentError(`${name} must be a Uint8Array`);
+  if (!isBytes(value)) throw new NsmArgumentError(`${name} must be a Uint8Array`);
   return Uint8Array.from(value);
 }
 

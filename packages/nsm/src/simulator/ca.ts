@@ -4,6 +4,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { isWellFormedText, ownOptions } from "../arguments.js";
 import { SimulatorCaError } from "../errors.js";
 import { issueCertificate, keyIdentifier, KeyUsage, type NameParts } from "./certificate.js";
 
@@ -63,15 +64,19 @@ export class SimulatorCa {
     this.#key = key;
   }
 
-  static create(options: SimulatorCaOptions = {}): SimulatorCa {
-    const notBefore = options.notBefore ?? new Date(Math.floor(Date.now() / 1000) * 1000 - DAY);
-    const notAfter = options.notAfter ?? new Date(notBefore.getTime() + 30 * 365 * DAY);
-    if (!(notBefore instanceof Date) || !(notAfter instanceof Date) || !(notBefore < notAfter)) {
-      throw new SimulatorCaError("notBefore and notAfter must be Dates with notBefore < notAfter");
+  static create(options?: SimulatorCaOptions): SimulatorCa {
+    const o = ownOptions(options, ["notBefore", "notAfter", "commonName"], (message) => new SimulatorCaError(message), "SimulatorCa options");
+    if (o.notBefore !== undefined && !isCertificateDate(o.notBefore)) throw new SimulatorCaError("notBefore must be a valid Date between 1950 and 9999");
+    if (o.notAfter !== undefined && !isCertificateDate(o.notAfter)) throw new SimulatorCaError("notAfter must be a valid Date between 1950 and 9999");
+    if (o.commonName !== undefined && !(isWellFormedText(o.commonName) && o.commonName.length >= 1 && o.commonName.length <= 64)) {
+      throw new SimulatorCaError("commonName must be well-formed text of 1 to 64 characters");
     }
+    const notBefore = (o.notBefore as Date | undefined) ?? new Date(Math.floor(Date.now() / 1000) * 1000 - DAY);
+    const notAfter = (o.notAfter as Date | undefined) ?? new Date(Math.min(notBefore.getTime() + 30 * 365 * DAY, LATEST_CERTIFICATE_DATE));
+    if (!(notBefore < notAfter)) throw new SimulatorCaError("notBefore must be before notAfter");
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-384" });
     const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
-    const subject = { ...SIMULATOR_ORGANIZATION, CN: options.commonName ?? "simulator.nitro-enclaves" };
+    const subject = { ...SIMULATOR_ORGANIZATION, CN: (o.commonName as string | undefined) ?? "simulator.nitro-enclaves" };
     const certificate = issueCertificate({
       subject,
       issuer: subject,
@@ -128,6 +133,16 @@ export class SimulatorCa {
   }
 }
 
+/** UTCTime and GeneralizedTime (RFC 5280) cover 1950-01-01 to 9999-12-31. */
+const EARLIEST_CERTIFICATE_DATE = Date.UTC(1950, 0, 1);
+const LATEST_CERTIFICATE_DATE = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+function isCertificateDate(value: unknown): value is Date {
+  if (!(value instanceof Date)) return false;
+  const ms = value.getTime();
+  return ms >= EARLIEST_CERTIFICATE_DATE && ms <= LATEST_CERTIFICATE_DATE;
+}
+
 export function createSimulatorCa(options?: SimulatorCaOptions): SimulatorCa {
   return SimulatorCa.create(options);
 }
@@ -138,20 +153,26 @@ export function createSimulatorCa(options?: SimulatorCaOptions): SimulatorCa {
  * hard-linked into place), and a process that loses the race loads the winner's CA.
  */
 export function loadOrCreateSimulatorCa(file: string, options?: SimulatorCaOptions): SimulatorCa {
-  if (typeof file !== "string" || file.length === 0) throw new SimulatorCaError("loadOrCreateSimulatorCa needs a file path");
-  if (existsSync(file)) return SimulatorCa.fromPem(readFileSync(file, "utf8"));
-  const ca = SimulatorCa.create(options);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // e.g. ".nitro/simulator-ca.pem" in a fresh checkout
-  const aside = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  writeFileSync(aside, ca.toPem(), { mode: 0o600, flag: "wx" });
+  if (typeof file !== "string" || file.length === 0 || file.includes("\0")) throw new SimulatorCaError("loadOrCreateSimulatorCa needs a file path");
   try {
-    chmodSync(aside, 0o600);
-    linkSync(aside, file);
+    if (existsSync(file)) return SimulatorCa.fromPem(readFileSync(file, "utf8"));
+    const ca = SimulatorCa.create(options);
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // e.g. ".nitro/simulator-ca.pem" in a fresh checkout
+    const aside = `${file}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+    writeFileSync(aside, ca.toPem(), { mode: 0o600, flag: "wx" });
+    try {
+      chmodSync(aside, 0o600);
+      linkSync(aside, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      return SimulatorCa.fromPem(readFileSync(file, "utf8"));
+    } finally {
+      unlinkSync(aside);
+    }
+    return ca;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return SimulatorCa.fromPem(readFileSync(file, "utf8"));
-  } finally {
-    unlinkSync(aside);
+    if (error instanceof SimulatorCaError) throw error;
+    const code = (error as NodeJS.ErrnoException)?.code ?? "error";
+    throw new SimulatorCaError(`cannot load or save the simulator CA at ${file} (${code})`, { cause: error });
   }
-  return ca;
 }

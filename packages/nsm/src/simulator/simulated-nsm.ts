@@ -3,6 +3,7 @@
 // NSM, keeps 32 SHA-384 PCRs (0-15 set at boot and locked), and signs attestation documents shaped
 // like real ones with its own P-384 chain, so they verify against the simulator root and not AWS's.
 import { createHash, randomBytes } from "node:crypto";
+import { isBytes, isWellFormedText, ownOptions, pcrIndexFromText } from "../arguments.js";
 import { NsmArgumentError, NsmClosedError, type NsmErrorCode } from "../errors.js";
 import { decodeCbor, encodeCbor } from "../nsm/cbor.js";
 import { NSM_REQUEST_MAX_SIZE, type NsmTransport } from "../nsm/transport.js";
@@ -38,12 +39,37 @@ class NsmFailure {
   constructor(readonly code: NsmErrorCode) {}
 }
 
+const SIMULATOR_OPTIONS = ["ca", "pcrs", "debug", "moduleId", "indefiniteLengthPayload", "clock", "region"] as const;
+const argumentError = (message: string) => new NsmArgumentError(message);
+/** Real module ids are 39 characters; longer ones would not fit the certificate size attestation documents allow. */
+const MODULE_ID_MAX_BYTES = 128;
+/** The clock's range: the certificates of a document must end before the year 10000 (GeneralizedTime). */
+const LATEST_CLOCK_MS = Date.UTC(9999, 11, 1);
+
+function isModuleId(value: unknown): boolean {
+  // Text that is not well-formed UTF-16 (a lone surrogate) has no UTF-8 encoding to sign.
+  return isWellFormedText(value) && value.length > 0 && Buffer.byteLength(value) <= MODULE_ID_MAX_BYTES;
+}
+
+/** options.pcrs: own properties "0" to "15" (canonical decimal), each 48 bytes or 96 hex digits. */
+function readBootPcrs(given: unknown): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  if (given === undefined) return out;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) throw argumentError("options.pcrs must be an object");
+  for (const key of Object.keys(given)) {
+    const index = pcrIndexFromText(key);
+    if (index < 0 || index >= BOOT_PCRS) throw argumentError(`options.pcrs: only PCRs 0-15 are set at boot, got ${JSON.stringify(key)}`);
+    out.set(index, toPcrValue(index, (given as Record<string, unknown>)[key]));
+  }
+  return out;
+}
+
 function toPcrValue(index: number, value: unknown): Uint8Array {
   let bytes: Uint8Array | undefined;
-  if (value instanceof Uint8Array) bytes = value;
+  if (isBytes(value)) bytes = value;
   else if (typeof value === "string" && /^(?:[0-9a-fA-F]{2})*$/.test(value)) bytes = new Uint8Array(Buffer.from(value, "hex"));
   if (!bytes || bytes.length !== PCR_SIZE) {
-    throw new NsmArgumentError(`pcrs[${index}] must be ${PCR_SIZE} bytes (a Uint8Array or ${PCR_SIZE * 2} hex characters)`);
+    throw argumentError(`pcrs[${index}] must be ${PCR_SIZE} bytes (a Uint8Array or ${PCR_SIZE * 2} hex characters)`);
   }
   return Uint8Array.from(bytes);
 }
@@ -77,35 +103,30 @@ export class SimulatedNsm implements NsmTransport {
   readonly #clock: () => number | Date;
   #closed = false;
 
-  constructor(options: SimulatedNsmOptions = {}) {
-    if (typeof options !== "object" || options === null) throw new NsmArgumentError("SimulatedNsm options must be an object");
-    if (options.ca !== undefined && !(options.ca instanceof SimulatorCa)) throw new NsmArgumentError("options.ca must be a SimulatorCa");
-    if (options.clock !== undefined && typeof options.clock !== "function") throw new NsmArgumentError("options.clock must be a function");
-    if (options.moduleId !== undefined && (typeof options.moduleId !== "string" || options.moduleId.length === 0 || options.moduleId.length > 256)) {
-      throw new NsmArgumentError("options.moduleId must be a non-empty string");
+  constructor(options?: SimulatedNsmOptions) {
+    const o = ownOptions(options, SIMULATOR_OPTIONS, argumentError, "SimulatedNsm options");
+    if (o.ca !== undefined && !(o.ca instanceof SimulatorCa)) throw argumentError("options.ca must be a SimulatorCa");
+    if (o.clock !== undefined && typeof o.clock !== "function") throw argumentError("options.clock must be a function");
+    if (o.debug !== undefined && typeof o.debug !== "boolean") throw argumentError("options.debug must be a boolean");
+    if (o.indefiniteLengthPayload !== undefined && typeof o.indefiniteLengthPayload !== "boolean") throw argumentError("options.indefiniteLengthPayload must be a boolean");
+    if (o.moduleId !== undefined && !isModuleId(o.moduleId)) {
+      throw argumentError(`options.moduleId must be well-formed text of 1 to ${MODULE_ID_MAX_BYTES} UTF-8 bytes`);
     }
-    if (options.region !== undefined && (typeof options.region !== "string" || !/^[a-z0-9-]{1,32}$/.test(options.region))) {
-      throw new NsmArgumentError("options.region must be 1-32 characters of a-z, 0-9 and -");
+    if (o.region !== undefined && (typeof o.region !== "string" || !/^[a-z0-9-]{1,32}$/.test(o.region))) {
+      throw argumentError("options.region must be 1-32 characters of a-z, 0-9 and -");
     }
-    this.ca = options.ca ?? SimulatorCa.create();
-    this.debug = options.debug === true;
-    this.moduleId = options.moduleId ?? `i-${randomBytes(9).toString("hex").slice(0, 17)}-enc${randomBytes(8).toString("hex")}`;
-    this.#indefinite = options.indefiniteLengthPayload !== false;
-    this.#clock = options.clock ?? Date.now;
-    this.#chain = new SimulatedChain(this.ca, this.moduleId, options.region);
+    const bootPcrs = readBootPcrs(o.pcrs);
+    this.ca = (o.ca as SimulatorCa | undefined) ?? SimulatorCa.create();
+    this.debug = o.debug === true;
+    this.moduleId = (o.moduleId as string | undefined) ?? `i-${randomBytes(9).toString("hex").slice(0, 17)}-enc${randomBytes(8).toString("hex")}`;
+    this.#indefinite = o.indefiniteLengthPayload !== false;
+    this.#clock = (o.clock as (() => number | Date) | undefined) ?? Date.now;
+    this.#chain = new SimulatedChain(this.ca, this.moduleId, o.region as string | undefined);
 
-    const given = options.pcrs ?? {};
-    if (typeof given !== "object" || given === null) throw new NsmArgumentError("options.pcrs must be an object");
-    for (const [key, value] of Object.entries(given)) {
-      const index = Number(key);
-      if (!Number.isInteger(index) || index < 0 || index >= BOOT_PCRS) {
-        throw new NsmArgumentError(`options.pcrs: only PCRs 0-15 are set at boot, got ${key}`);
-      }
-      this.#pcrs.set(index, toPcrValue(index, value));
-    }
+    for (const [index, value] of bootPcrs) this.#pcrs.set(index, value);
     for (let i = 0; i < BOOT_PCRS; i++) {
       if (i <= 2 && this.debug) this.#pcrs.set(i, new Uint8Array(PCR_SIZE));
-      else if (i <= 2 && given[i] === undefined) {
+      else if (i <= 2 && !bootPcrs.has(i)) {
         this.#pcrs.set(i, new Uint8Array(createHash("sha384").update(`nitro-enclaves-sdk simulated enclave image, PCR${i}`).digest()));
       }
       this.#pcrs.lock(i);
@@ -119,7 +140,7 @@ export class SimulatedNsm implements NsmTransport {
 
   async request(request: Uint8Array): Promise<Uint8Array> {
     if (this.#closed) throw new NsmClosedError();
-    if (!(request instanceof Uint8Array)) throw new NsmArgumentError("an NSM request must be a Uint8Array");
+    if (!isBytes(request)) throw argumentError("an NSM request must be a Uint8Array");
     let response: unknown;
     try {
       response = this.#handle(request);
@@ -193,10 +214,15 @@ export class SimulatedNsm implements NsmTransport {
   }
 
   #now(): number {
-    const t = this.#clock();
+    // A clock that fails or says nothing usable is the NSM failing inside, as a real one would on a broken clock.
+    let t: unknown;
+    try {
+      t = this.#clock();
+    } catch {
+      throw new NsmFailure("InternalError");
+    }
     const ms = t instanceof Date ? t.getTime() : t;
-    // A clock that says nothing usable is the NSM failing inside, as a real one would on a broken clock.
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > 8.64e15) throw new NsmFailure("InternalError");
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0 || ms > LATEST_CLOCK_MS) throw new NsmFailure("InternalError");
     return Math.floor(ms);
   }
 

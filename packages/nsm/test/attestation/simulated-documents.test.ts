@@ -6,13 +6,12 @@ import {
   AttestationError,
   CertificateValidityError,
   NsmClient,
-  SimulatedNsm,
   UntrustedRootError,
-  createSimulatorCa,
   parseAttestation,
   verifyAttestation,
   type AttestationDocument,
 } from "@nitro-enclaves-sdk/nsm";
+import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { FUZZ_SEED, fuzzCases, mutate, rng } from "./mutate.js";
 import { REAL_DOCUMENTS } from "./vectors.js";
 import { thrown } from "./thrown.js";

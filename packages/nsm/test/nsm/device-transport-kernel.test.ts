@@ -124,3 +124,24 @@ test("requests are copied: a caller reusing its buffer does not change a queued 
   await expect(Promise.all([first, second])).resolves.toHaveLength(2);
   t.close();
 });
+
+test("close() answers the requests already queued, refuses new ones, then closes the device", async () => {
+  const fds = new Set<number>();
+  driver = async (m, fd) => {
+    fds.add(fd);
+    return nsmDriver(m, fd, 0);
+  };
+  const { fstatSync } = await import("node:fs");
+  const client = new NsmClient(new DeviceTransport("/dev/null"));
+  const queued = [client.getRandom(), client.describeNsm(), client.getRandom()]; // none sent yet: the device opens asynchronously
+  client.close();
+  await expect(client.getRandom()).rejects.toMatchObject({ code: "NSM_CLOSED" });
+  const [a, described, b] = await Promise.all(queued);
+  expect(a).toHaveLength(256);
+  expect(b).toHaveLength(256);
+  expect((described as { moduleId: string }).moduleId).toBe(nsm.moduleId);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(fds.size).toBe(1);
+  const [fd] = fds;
+  expect(() => fstatSync(fd!)).toThrow(expect.objectContaining({ code: "EBADF" }));
+});

@@ -11,6 +11,7 @@ import { SimulatedNsm } from "../../src/simulator/simulated-nsm";
 import { NsmClient } from "../../src/nsm/client";
 import { SimulatorCaError } from "../../src/errors";
 import { children, content, cose } from "./cbor-skeleton";
+import { REQUIRE_TYPESCRIPT } from "../source-in-child";
 
 const ca = createSimulatorCa();
 
@@ -70,14 +71,9 @@ test("processes starting together end up with one shared CA", async () => {
   const dir = mkdtempSync(join(tmpdir(), "nsm-ca-race-"));
   try {
     const file = join(dir, "ca.pem");
-    const src = join(__dirname, "../../src/index.ts");
+    const src = join(__dirname, "../../src/simulator/index.ts");
     // Four node processes race to create the file; each loads the TypeScript source through @swc/core.
-    const script = `
-      const { transformFileSync } = require("@swc/core");
-      const Module = require("node:module");
-      Module._extensions[".ts"] = (m, f) => m._compile(transformFileSync(f, { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } }).code, f);
-      const resolve = Module._resolveFilename;
-      Module._resolveFilename = function (r, ...a) { try { return resolve.call(this, r, ...a); } catch (e) { if (r.endsWith(".js")) return resolve.call(this, r.slice(0, -3) + ".ts", ...a); throw e; } };
+    const script = `${REQUIRE_TYPESCRIPT}
       const { loadOrCreateSimulatorCa } = require(${JSON.stringify(src)});
       process.stdout.write(loadOrCreateSimulatorCa(${JSON.stringify(file)}).certificatePem);
     `;

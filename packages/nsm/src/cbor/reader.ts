@@ -1,7 +1,9 @@
-// A strict reader for the CBOR subset that attestation documents use (RFC 8949): integers, byte and
-// text strings, arrays, maps (definite or indefinite length), false/true/null. Byte strings come
-// back as views into the input, so a signature can be checked over the exact bytes received.
-// Tags (other than COSE's outer tag 18, handled by the caller), floats, undefined and
+// The package's one CBOR reader, strict, for the subset the NSM writes (RFC 8949): integers, byte and
+// text strings, arrays, maps (definite or indefinite length), false/true/null. It reads attestation
+// documents and every NSM response. Byte strings come back as views into the input, so a signature
+// can be checked over the exact bytes received. Text is decoded exactly: invalid UTF-8 is refused
+// and a leading byte-order mark is kept as U+FEFF (never stripped), so "\uFEFFpublic_key" is not
+// "public_key". Tags (other than COSE's outer tag 18, handled by the caller), floats, undefined and
 // indefinite-length strings never appear in NSM output and are refused, as are duplicate map keys
 // (two readers could otherwise disagree on a signed value).
 
@@ -12,7 +14,7 @@ export type CborValue = number | bigint | string | Uint8Array | boolean | null |
 export type CborMap = Map<CborKey, CborValue>;
 
 const MAX_DEPTH = 16;
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class CborReader {
   pos: number;
@@ -136,6 +138,14 @@ export class CborReader {
     this.pos++;
     return true;
   }
+}
+
+/** Decodes exactly one CBOR item spanning the whole input (trailing bytes are an error). */
+export function decodeCborItem(bytes: Uint8Array): CborValue {
+  const reader = new CborReader(bytes);
+  const value = reader.readValue();
+  if (!reader.atEnd) throw new CborError(`${bytes.length - reader.pos} trailing bytes after the CBOR item`);
+  return value;
 }
 
 /** Encodes a byte string head for `length` bytes (shortest form), as Sig_structure needs. */

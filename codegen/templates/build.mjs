@@ -1,21 +1,35 @@
 #!/usr/bin/env node
-// Builds a workspace package whose source is many small modules (the generated client) into one file per
-// module system, because one file loads much faster than a hundred:
+// Written by codegen/ from codegen/templates/build.mjs: do not edit. `pnpm build` (or `npm run build`) runs it.
+// Builds this package, whose source is many small modules, into one file per module system, because one file
+// loads much faster than a hundred:
 //   dist/esm/index.js  esbuild bundle of src/index.ts, dependencies left as imports;
 //   dist/cjs/index.js  the same bundle with its imports turned into require() and its exports into plain
 //                      `exports.X = X` assignments (esbuild's own CommonJS output defines every export as a
 //                      getter closure, which costs heap for nothing);
 //   dist/types         declarations, by tsc.
-// Run from the package's folder.
+// It needs only this package's own devDependencies, so the package builds wherever it is written once its
+// dependencies are installed.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
-const pkgDir = process.cwd();
-const esbuild = createRequire(join(pkgDir, "package.json"))("esbuild");
-const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const project = existsSync(join(pkgDir, "tsconfig.build.json")) ? "tsconfig.build.json" : "tsconfig.json";
+const pkgDir = dirname(fileURLToPath(import.meta.url));
+const requireHere = createRequire(join(pkgDir, "package.json"));
+/** A devDependency of this package, or a clear refusal when the package's dependencies are not installed. */
+function devDependency(load, name) {
+  try {
+    return load(name);
+  } catch (err) {
+    if (err?.code !== "MODULE_NOT_FOUND") throw err;
+    process.stderr.write(`build: cannot find ${name} from ${pkgDir}: install this package's dependencies first (pnpm install, or npm install in this folder)\n`);
+    process.exit(1);
+  }
+}
+const esbuild = devDependency(requireHere, "esbuild");
+const tsc = devDependency((name) => requireHere.resolve(name), "typescript/bin/tsc");
+const project = "tsconfig.build.json";
 
 rmSync(join(pkgDir, "dist"), { recursive: true, force: true });
 await esbuild.build({

@@ -1,27 +1,35 @@
-// A lean, strict BER reader (X.690) for KMS's CMS EnvelopedData (./parse.ts). It builds one small
-// node per element, with content as views into the input, and handles definite and indefinite
-// lengths, end-of-contents, high tag numbers, and limits depth.
+// The package's one ASN.1 reader: strict BER (X.690) for KMS's CMS EnvelopedData (../cms/parse.ts)
+// and for the X.509 certificates of attestation documents (../attestation/certificate.ts). It builds
+// one small node per element, with content as views into the input, handles definite and indefinite
+// lengths, end-of-contents and high tag numbers, limits depth, and refuses what X.690 forbids (a
+// primitive SEQUENCE, a constructed INTEGER, non-minimal high tag numbers, lengths over 4 bytes).
+// The typed accessors below check each element's tag, form and content octets as a caller reads it;
+// each caller adds only its own rules.
 //
-// Why not asn1js here (the certificates of attestation documents are read with asn1js, see
-// ../attestation/asn1.ts): asn1js.fromBER builds several objects per element, and on KMS's
-// 493-byte sample that costs 55-85 us, against an RSA-2048 decryption of 220-470 us; this reader
-// takes 2-7 us. Side by side (`pnpm bench nsm-cms`, figures in the package README) an asn1js walk
-// brings decryption to about 0.77x of the node:crypto floor, this reader to 0.97-1.0x (goal >= 0.85x).
-// asn1js stays the reference: test/cms/ber.test.ts checks on fuzzed inputs that every tree this
-// reader accepts is the tree asn1js reads.
+// Why not asn1js: asn1js.fromBER builds several objects per element, and on KMS's 493-byte sample
+// that costs 55-85 us, against 2-7 us for this reader and an RSA-2048 decryption of 220-470 us (the
+// decryption's goal is at least 0.85x of node:crypto alone). asn1js stays the reference in the
+// tests: test/asn1/ber.test.ts checks on fuzzed inputs that every tree this reader accepts is the
+// tree asn1js reads.
 
 export class BerShapeError extends Error {}
 
-// Tag classes as X.690 encodes them (the top two bits of the identifier octet).
+// Tag classes as X.690 numbers them (the top two bits of the identifier octet).
 export const UNIVERSAL = 0;
+export const APPLICATION = 1;
 export const CONTEXT = 2;
+export const PRIVATE = 3;
 
+export const TAG_BOOLEAN = 1;
 export const TAG_INTEGER = 2;
+export const TAG_BIT_STRING = 3;
 export const TAG_OCTET_STRING = 4;
 export const TAG_NULL = 5;
 export const TAG_OID = 6;
 export const TAG_SEQUENCE = 16;
 export const TAG_SET = 17;
+export const TAG_UTC_TIME = 23;
+export const TAG_GENERALIZED_TIME = 24;
 
 export interface BerNode {
   tagClass: number;
@@ -180,6 +188,38 @@ export function smallInteger(node: BerNode, what: string): number {
 
 export function isNull(node: BerNode): boolean {
   return isTag(node, UNIVERSAL, TAG_NULL) && !node.constructed && node.content.length === 0;
+}
+
+export function boolean(node: BerNode, what: string): boolean {
+  const c = primitive(node, TAG_BOOLEAN, what, "a BOOLEAN");
+  if (c.length !== 1) throw new BerShapeError(`${what}: BOOLEAN of ${c.length} bytes`);
+  return c[0] !== 0;
+}
+
+/** A primitive BIT STRING's bits, with the count of unused bits in the last byte. */
+export function bitString(node: BerNode, what: string): { bytes: Uint8Array; unusedBits: number } {
+  const c = primitive(node, TAG_BIT_STRING, what, "a BIT STRING");
+  if (c.length === 0 || c[0] > 7 || (c.length === 1 && c[0] !== 0)) throw new BerShapeError(`${what}: malformed BIT STRING`);
+  return { bytes: c.subarray(1), unusedBits: c[0] };
+}
+
+const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+
+/** UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ), as RFC 5280 requires them, in ms. */
+export function time(node: BerNode, what: string): number {
+  const utc = isTag(node, UNIVERSAL, TAG_UTC_TIME);
+  if ((!utc && !isTag(node, UNIVERSAL, TAG_GENERALIZED_TIME)) || node.constructed) throw new BerShapeError(`${what}: expected UTCTime or GeneralizedTime`);
+  const text = String.fromCharCode(...node.content);
+  const m = (utc ? UTC_TIME : GENERALIZED_TIME).exec(text);
+  if (!m) throw new BerShapeError(`${what}: time ${JSON.stringify(text)} is not in the RFC 5280 form`);
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
+  const fullYear = utc ? (year >= 50 ? 1900 + year : 2000 + year) : year;
+  const date = new Date(0);
+  date.setUTCFullYear(fullYear, month - 1, day); // not Date.UTC, which reads years 0-99 as 1900-1999
+  date.setUTCHours(hour, minute, second, 0);
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) throw new BerShapeError(`${what}: time ${text} is not a valid date`);
+  return date.getTime();
 }
 
 const MAX_CHUNK_DEPTH = 8;
