@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => kms.close());
 
-const ENV = ["AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy"];
+const ENV = ["AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "https_proxy", "http_proxy", "no_proxy"];
 const saved = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 beforeEach(() => {
   for (const k of ENV) delete process.env[k];
@@ -261,4 +261,34 @@ test("from a file the parent rewrites: read again before the credentials expire"
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI with its authorization token), when the environment has none", async () => {
+  const seen: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers.authorization);
+    if (req.headers.authorization !== "container-token") return void res.writeHead(401).end();
+    const k = KEYS[38];
+    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ AccessKeyId: k.accessKeyId, SecretAccessKey: k.secretAccessKey, Token: k.sessionToken, Expiration: new Date(Date.now() + 3_600_000).toISOString() }));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/credentials`;
+  process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN = "container-token";
+  const c = createEnclaveKmsClient({ endpoint: kms.local.endpoint, region: REGION, handle: kms.enclave, ca: [tls.caPem], maxAttempts: 1, egress: "direct" });
+  const used = recordSigning(c);
+  try {
+    expect(await decrypt(c)).toEqual(secret);
+    expect(await decrypt(c)).toEqual(secret);
+  } finally {
+    c.destroy();
+    server.close();
+    delete process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  }
+  expect(used.map((u) => u.accessKeyId)).toEqual([KEYS[38].accessKeyId, KEYS[38].accessKeyId]);
+  expect(seen).toEqual(["container-token"]); // fetched once, valid for an hour
+  process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = "http://192.0.2.1/creds"; // plain http to a host that is not loopback: refused, nothing sent
+  const refused = createEnclaveKmsClient({ endpoint: kms.local.endpoint, region: REGION, handle: kms.enclave, ca: [tls.caPem], maxAttempts: 1, egress: "direct" });
+  await expect(decrypt(refused)).rejects.toBeInstanceOf(CredentialsError);
+  refused.destroy();
 });

@@ -8,8 +8,7 @@ import { isIP } from "node:net";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { CredentialsError } from "../errors.js";
 import type { Egress } from "../egress/egress.js";
-import { parseCredentialsJson } from "./credential-json.js";
-import { metadataRequest } from "./metadata-request.js";
+import { credentialsFrom, metadataRequest } from "./metadata-request.js";
 
 const HTTP_HOSTS = new Set(["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "localhost"]);
 const what = "container credentials endpoint";
@@ -20,17 +19,7 @@ export function fromContainerEndpoint({ egress, timeoutMs = 5_000 }: { egress: E
     const headers: Record<string, string> = {};
     const token = authorizationToken();
     if (token) headers.Authorization = token;
-    const answer = await metadataRequest(egress, url, { method: "GET", headers, timeoutMs, what });
-    if (answer.status !== 200) throw new CredentialsError(`${what}: answered ${answer.status}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch {
-      throw new CredentialsError(`${what}: the credentials are not JSON`);
-    }
-    const credentials = parseCredentialsJson(json);
-    if (typeof credentials === "string") throw new CredentialsError(`${what}: malformed credentials (${credentials})`);
-    return credentials;
+    return credentialsFrom(await metadataRequest(egress, url, { method: "GET", headers, timeoutMs, what }), what);
   };
 }
 

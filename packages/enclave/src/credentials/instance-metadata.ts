@@ -8,8 +8,7 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { CredentialsError } from "../errors.js";
 import type { Egress } from "../egress/egress.js";
-import { parseCredentialsJson } from "./credential-json.js";
-import { metadataRequest } from "./metadata-request.js";
+import { credentialsFrom, metadataRequest } from "./metadata-request.js";
 
 const TOKEN_TTL_SECONDS = "21600";
 const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/";
@@ -38,17 +37,7 @@ export function fromInstanceMetadataV2({ egress, timeoutMs = 5_000 }: InstanceMe
     const roles = await metadataRequest(egress, new URL(CREDENTIALS_PATH, base), { method: "GET", headers, timeoutMs, what });
     const role = roles.body.split("\n")[0]?.trim() ?? "";
     if (roles.status !== 200 || !/^[\w+=,.@-]{1,128}$/.test(role)) throw new CredentialsError(`${what}: no instance role (${roles.status})`);
-    const answer = await metadataRequest(egress, new URL(CREDENTIALS_PATH + role, base), { method: "GET", headers, timeoutMs, what });
-    if (answer.status !== 200) throw new CredentialsError(`${what}: the role's credentials were answered ${answer.status}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body);
-    } catch {
-      throw new CredentialsError(`${what}: the credentials are not JSON`);
-    }
-    const credentials = parseCredentialsJson(json);
-    if (typeof credentials === "string") throw new CredentialsError(`${what}: malformed credentials (${credentials})`);
-    return credentials;
+    return credentialsFrom(await metadataRequest(egress, new URL(CREDENTIALS_PATH + role, base), { method: "GET", headers, timeoutMs, what }), what);
   };
 }
 

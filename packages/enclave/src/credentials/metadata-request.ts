@@ -3,14 +3,30 @@
 // The answer is bounded (64 KiB) and the whole exchange timed.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { AwsCredentialIdentity } from "@smithy/types";
 import { CredentialsError } from "../errors.js";
 import type { Egress } from "../egress/egress.js";
+import { parseCredentialsJson } from "./credential-json.js";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface MetadataResponse {
   status: number;
   body: string;
+}
+
+/** The credentials in a 200 answer's JSON body; a CredentialsError for any other answer. */
+export function credentialsFrom(answer: MetadataResponse, what: string): AwsCredentialIdentity {
+  if (answer.status !== 200) throw new CredentialsError(`${what}: the credentials request was answered ${answer.status}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.body);
+  } catch {
+    throw new CredentialsError(`${what}: the credentials are not JSON`);
+  }
+  const credentials = parseCredentialsJson(json);
+  if (typeof credentials === "string") throw new CredentialsError(`${what}: malformed credentials (${credentials})`);
+  return credentials;
 }
 
 export function metadataRequest(
