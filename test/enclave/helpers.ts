@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import * as generated from "@nitro-enclaves-sdk/client-kms";
 import { EnclaveHandle, parseAttestation } from "@nitro-enclaves-sdk/nsm";
 import { SimulatedNsm, createSimulatorCa, type SimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
-import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
+import { KmsLocal, type KmsLocalOptions } from "@nitro-enclaves-sdk/kms-local";
 import * as official from "official-client-kms";
 
 /** The enclave app's role, which key policies name; the app calls KMS as a session of it (its instance role). */
@@ -56,9 +56,11 @@ export interface AttestedKms {
   close(): Promise<void>;
 }
 
-export async function startAttestedKms(): Promise<AttestedKms> {
+/** `tls`: serve HTTPS with this certificate; `credentials`: more access keys, each a session of PRINCIPAL as KMS_LOCAL_CREDENTIAL is. */
+export async function startAttestedKms(options: { tls?: KmsLocalOptions["tls"]; credentials?: (typeof CREDENTIALS)[] } = {}): Promise<AttestedKms> {
   const ca = createSimulatorCa();
-  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [KMS_LOCAL_CREDENTIAL] });
+  const credentials = [KMS_LOCAL_CREDENTIAL, ...(options.credentials ?? []).map((c) => ({ ...c, arn: KMS_LOCAL_CREDENTIAL.arn }))];
+  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials, tls: options.tls });
   const newEnclave = () => EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   const enclave = await newEnclave();
   const impostor = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs: { 0: createHash("sha384").update("a modified enclave image").digest() } }) });

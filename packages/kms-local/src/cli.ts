@@ -29,6 +29,8 @@ conditions. Point any KMS client at it with --endpoint-url / endpoint.
   --data-dir DIR              keep keys and aliases in DIR (default: in memory only)
   --master-key-file FILE      key that encrypts key material at rest (default DIR/master.key)
   --max-body-bytes N          request size limit (default 1048576)
+  --tls-cert FILE             serve HTTPS with this PEM certificate (chain); needs --tls-key
+  --tls-key FILE              the PEM private key of --tls-cert
   --verbose                   log one line per request to stderr
   --help                      show this help
 `;
@@ -44,6 +46,8 @@ const OPTIONS = {
   "data-dir": { type: "string" },
   "master-key-file": { type: "string" },
   "max-body-bytes": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
   verbose: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -80,6 +84,14 @@ function trustedRoot(file: string) {
   return text.includes("-----BEGIN CERTIFICATE-----") ? text : new Uint8Array(bytes);
 }
 
+function pemFile(name: string, file: string): string {
+  try {
+    return readFileSync(file, "latin1");
+  } catch (e) {
+    throw new KmsLocalConfigError(`cannot read --${name} ${file}`, { cause: e });
+  }
+}
+
 export function parseArguments(argv: string[]): KmsLocalOptions & { help?: boolean; verbose?: boolean } {
   let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
   try {
@@ -105,6 +117,10 @@ export function parseArguments(argv: string[]): KmsLocalOptions & { help?: boole
   if (values["data-dir"] !== undefined) options.dataDir = values["data-dir"];
   if (values["master-key-file"] !== undefined) options.masterKeyFile = values["master-key-file"];
   if (values["max-body-bytes"] !== undefined) options.maxBodyBytes = integer("max-body-bytes", values["max-body-bytes"], 1024, 64 * 1024 * 1024);
+  if (values["tls-cert"] !== undefined || values["tls-key"] !== undefined) {
+    if (values["tls-cert"] === undefined || values["tls-key"] === undefined) throw new KmsLocalConfigError("--tls-cert and --tls-key go together");
+    options.tls = { cert: pemFile("tls-cert", values["tls-cert"]), key: pemFile("tls-key", values["tls-key"]) };
+  }
   if (values.verbose) options.verbose = true;
   if (values.help) options.help = true;
   return options;

@@ -1,5 +1,5 @@
 // Public API of @nitro-enclaves-sdk/kms-local. This file only re-exports.
-export { KmsLocal, defaultCredential, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_MAX_BODY_BYTES, type KmsLocalOptions } from "./server.js";
+export { KmsLocal, defaultCredential, DEFAULT_ACCOUNT, DEFAULT_REGION, DEFAULT_MAX_BODY_BYTES, type KmsLocalOptions, type KmsLocalTlsOptions } from "./server.js";
 export type { Credential } from "./caller.js";
 export type { TrustedRoot } from "./attestation.js";
 export type { AttestationVerifier, VerifiedAttestation } from "./recipient.js";

@@ -6,6 +6,8 @@
 // status before the connection closes: 431 for headers over Node's limit, 400 for anything malformed.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { createSecureContext } from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
 import { nsmAttestationVerifier, type TrustedRoot } from "./attestation.js";
 import type { Credential } from "./caller.js";
@@ -47,6 +49,15 @@ export interface KmsLocalOptions {
   maxBodyBytes?: number;
   /** Called with one line per request and with internal errors (which go to stderr when this is not set). */
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate (chain) and private key, PEM; plain HTTP when absent. */
+  tls?: KmsLocalTlsOptions;
+}
+
+export interface KmsLocalTlsOptions {
+  /** The server's certificate, PEM (intermediates may follow it). */
+  cert: string | Uint8Array;
+  /** Its private key, PEM. */
+  key: string | Uint8Array;
 }
 
 export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
@@ -59,6 +70,24 @@ export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
 function own<K extends keyof KmsLocalOptions>(options: KmsLocalOptions, name: K): KmsLocalOptions[K] | undefined {
   return Object.prototype.hasOwnProperty.call(options, name) ? options[name] : undefined;
 }
+
+/** The `tls` option's own cert and key, checked by building a TLS context from them (a mismatched pair fails here). */
+function checkTlsOptions(tls: unknown): { cert: string; key: string } | undefined {
+  if (tls === undefined) return undefined;
+  const field = (name: string) => (typeof tls === "object" && tls !== null && Object.hasOwn(tls, name) ? (tls as Record<string, unknown>)[name] : undefined);
+  const cert = field("cert");
+  const key = field("key");
+  const isPem = (v: unknown): v is string | Uint8Array => (typeof v === "string" && v.length > 0) || (v instanceof Uint8Array && v.length > 0);
+  if (!isPem(cert) || !isPem(key)) throw new KmsLocalConfigError("tls must be { cert, key }, each a PEM string or bytes");
+  const pem = { cert: toPem(cert), key: toPem(key) };
+  try {
+    createSecureContext(pem);
+  } catch (cause) {
+    throw new KmsLocalConfigError(`cannot serve TLS with this certificate and key: ${(cause as Error).message}`, { cause });
+  }
+  return pem;
+}
+const toPem = (v: string | Uint8Array) => (typeof v === "string" ? v : Buffer.from(v).toString("latin1"));
 
 /** The client's address as aws:SourceIp gives it (an IPv4 client of a dual-stack socket without its ::ffff: prefix). */
 const sourceIpOf = (socket: Socket) => (socket.remoteAddress ?? "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
@@ -74,6 +103,7 @@ export class KmsLocal {
     private readonly signatures: SigV4Verifier,
     private readonly maxBodyBytes: number,
     private readonly log: ((line: string) => void) | undefined,
+    private readonly scheme: "http" | "https",
   ) {}
 
   static async start(options: KmsLocalOptions = {}): Promise<KmsLocal> {
@@ -87,6 +117,7 @@ export class KmsLocal {
     if (!Array.isArray(credentials) || credentials.length === 0) throw new KmsLocalConfigError("credentials must be a non-empty array");
     const signatures = new SigV4Verifier(credentials, region);
     const log = own(options, "log");
+    const tls = checkTlsOptions(own(options, "tls"));
     const dataDir = own(options, "dataDir");
     const persistence = dataDir !== undefined ? await FileStore.open(dataDir, own(options, "masterKeyFile")) : null;
     let store: Store | undefined;
@@ -95,8 +126,9 @@ export class KmsLocal {
       const verify = own(options, "verifyAttestation") ?? nsmAttestationVerifier(own(options, "trustedRoots") ?? [], own(options, "trustAwsRoot") ?? true);
       const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
       kms.keyIds(); // deletes keys whose scheduled deletion date passed while kms-local was not running
-      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
-      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, log);
+      const serverOptions = { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 };
+      const server: Server = tls ? createTlsServer({ ...serverOptions, ...tls }) : createServer(serverOptions);
+      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, log, tls ? "https" : "http");
       server.on("request", (req, res) => local.receive(req, res));
       server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => refuse(err, socket));
       await new Promise<void>((resolve, reject) => {
@@ -120,10 +152,10 @@ export class KmsLocal {
   get host(): string {
     return (this.server.address() as AddressInfo).address;
   }
-  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000. */
+  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000 (https:// when serving TLS). */
   get endpoint(): string {
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
-    return `http://${host}:${this.port}`;
+    return `${this.scheme}://${host}:${this.port}`;
   }
 
   async close(): Promise<void> {

@@ -48,3 +48,20 @@ test.each([
 ])("%j is a KmsLocalConfigError", (argv) => {
   expect(() => parseArguments(argv)).toThrow(KmsLocalConfigError);
 });
+
+test("--tls-cert and --tls-key read PEM files into the tls option; one without the other is refused", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kms-local-cli-tls-"));
+  try {
+    writeFileSync(join(dir, "cert.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    writeFileSync(join(dir, "key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+    expect(parseArguments(["--tls-cert", join(dir, "cert.pem"), "--tls-key", join(dir, "key.pem")]).tls).toEqual({
+      cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+      key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    });
+    expect(() => parseArguments(["--tls-cert", join(dir, "cert.pem")])).toThrow(KmsLocalConfigError);
+    expect(() => parseArguments(["--tls-key", join(dir, "key.pem")])).toThrow(KmsLocalConfigError);
+    expect(() => parseArguments(["--tls-cert", join(dir, "missing.pem"), "--tls-key", join(dir, "key.pem")])).toThrow(KmsLocalConfigError);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
