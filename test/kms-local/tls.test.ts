@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KMSClient, GenerateRandomCommand } from "official-client-kms";
+import { KMSClient, CreateKeyCommand, EncryptCommand, GenerateRandomCommand } from "official-client-kms";
 import { KmsLocal, KmsLocalConfigError } from "@nitro-enclaves-sdk/kms-local";
 import { createTestCa } from "../test-ca.cjs";
 
@@ -34,6 +34,40 @@ test("KmsLocal.start({ tls }) serves HTTPS with that certificate; clients that t
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await local.close();
+  }
+});
+
+test("aws:SecureTransport is true over TLS and false over plain HTTP, as a key policy sees it", async () => {
+  const ca = createTestCa(["localhost", "127.0.0.1"]);
+  const servers = { tls: await KmsLocal.start({ tls: { cert: ca.certPem, key: ca.keyPem } }), plain: await KmsLocal.start() };
+  const policy = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:root" }, Action: "kms:*", Resource: "*" },
+      { Effect: "Deny", Principal: "*", Action: "kms:Encrypt", Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
+    ],
+  });
+  try {
+    const outcomes: Record<string, string> = {};
+    for (const [name, local] of Object.entries(servers)) {
+      const client = new KMSClient({
+        endpoint: local.endpoint,
+        region: "us-east-1",
+        credentials: { accessKeyId: "kms-local", secretAccessKey: "kms-local" },
+        requestHandler: { httpsAgent: new Agent({ ca: ca.caPem }) },
+        maxAttempts: 1,
+      });
+      const { KeyMetadata } = await client.send(new CreateKeyCommand({ Policy: policy }));
+      outcomes[name] = await client.send(new EncryptCommand({ KeyId: KeyMetadata!.KeyId, Plaintext: Buffer.from("x") })).then(
+        () => "allowed",
+        (e: Error) => e.name,
+      );
+      client.destroy();
+    }
+    expect(outcomes).toEqual({ tls: "allowed", plain: "AccessDeniedException" });
+  } finally {
+    await servers.tls.close();
+    await servers.plain.close();
   }
 });
 

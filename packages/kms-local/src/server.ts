@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import { createSecureContext } from "node:tls";
+import { createSecureContext, TLSSocket } from "node:tls";
 import type { AddressInfo, Socket } from "node:net";
 import { nsmAttestationVerifier, type TrustedRoot } from "./attestation.js";
 import type { Credential } from "./caller.js";
@@ -242,7 +242,7 @@ export class KmsLocal {
       if (!m || !KMS_OPERATIONS.has(m[1])) throw new UnknownOperationException(`Unknown operation ${operation}`);
       const spec = OPERATIONS.get(m[1]);
       if (!spec) throw new UnsupportedOperationException(`Operation ${operation} is not supported by kms-local.`);
-      outcome = await run(spec, this.kms, Input.parse(body), { caller, sourceIp: sourceIpOf(req.socket), receivedAt, secureTransport: false });
+      outcome = await run(spec, this.kms, Input.parse(body), { caller, sourceIp: sourceIpOf(req.socket), receivedAt, secureTransport: req.socket instanceof TLSSocket });
     } catch (e) {
       if (e instanceof KmsError) outcome = e;
       else {
