@@ -33,8 +33,10 @@ const { KMSClient, CreateKeyCommand, GenerateDataKeyCommand, DecryptCommand } = 
 
 const REGION = "us-east-1";
 const ACCOUNT = "111122223333";
-const CREDENTIALS = { accessKeyId: "enclave-app", secretAccessKey: "demo-secret" };
+// The enclave's parent instance calls KMS as a session of its instance role, enclave-app.
+const CREDENTIALS = { accessKeyId: "ASIAENCLAVEAPP", secretAccessKey: "demo-secret", sessionToken: "demo-session-token" };
 const PRINCIPAL = `arn:aws:iam::${ACCOUNT}:role/enclave-app`;
+const SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/enclave-app/i-0123456789abcdef0`;
 
 const color = process.stdout.isTTY ? (c, s) => `\x1b[${c}m${s}\x1b[0m` : (_c, s) => s;
 let failures = 0;
@@ -51,7 +53,7 @@ const short = (bytes) => `${Buffer.from(bytes).toString("hex").slice(0, 16)}… 
 /** Starts the kms-local command on a free loopback port and resolves with its endpoint. */
 function startKmsLocal(trustRootFile) {
   const child = spawn(process.execPath, [join(root, "packages/kms-local/bin/kms-local.js"), "--port", "0", "--trust-root", trustRootFile,
-    "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}:${PRINCIPAL}`], { stdio: ["ignore", "pipe", "inherit"] });
+    "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}:${SESSION}:${CREDENTIALS.sessionToken}`], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {

@@ -9,15 +9,15 @@
 //     besides requests/s (which on a shared 2-core machine also depends on the client's share of the CPU),
 //     the server's own CPU time per request (from /proc/<pid>/stat), and from it the requests/s one server
 //     core sustains;
-//   - the split of one GenerateDataKey-with-Recipient request: RSA/CMS and the (cached) attestation check,
-//     measured alone in this process, against the server CPU time per request; the rest is HTTP, JSON,
-//     SigV4 and policy;
+//   - the split of one GenerateDataKey-with-Recipient request: RSA/CMS and the attestation check (every
+//     request's document is verified), measured alone in this process, against the server CPU time per
+//     request; the rest is HTTP, JSON, SigV4 and policy;
 //   - two reference servers, same client, same rounds: the transport alone (a no-op node:http server), and
 //     the transport plus the RSA/CMS work alone (a node:http server that only runs encryptForRecipient per
 //     request): the best any node:http server doing this work could reach, i.e. the ceiling of the ratio;
 //   - with BENCH_KMS_LOCAL_BASELINE=<a kms-local dist directory> (e.g. one built from an older commit, copied
 //     to packages/kms-local/dist-before), that build's server too, in the same rounds: before/after side by side.
-// Goal: GenerateDataKey with Recipient >= 0.5x the bare RSA + CMS floor (per core).
+// kms-local has no speed goal: the figures say where the time goes.
 import { execFileSync, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -233,10 +233,10 @@ try {
   // its speed drifts), and the median of all its rounds is used.
   const dataKey = Buffer.alloc(32, 1);
   const floorRates = [opsPerSecond(() => encryptForRecipient(dataKey, publicKey, spki), 3, 300)];
-  // The attestation check as a request makes it: read the Recipient member, find the document in the cache.
+  // The attestation check as a request makes it: read the Recipient member, verify the document.
   const verifier = new RecipientVerifier(nsmAttestationVerifier([ca.certificatePem], true));
   const recipientInput = Input.parse(Buffer.from(requests["GenerateDataKey with Recipient"].body));
-  const attestationCached = await opsPerSecondAsync(() => verifier.verified(verifier.read(recipientInput)));
+  const attestationCheck = await opsPerSecondAsync(() => verifier.verified(verifier.read(recipientInput)), ROUNDS, 400);
 
   // Server, rounds interleaved across the three request kinds.
   noop = await startProcess(["-e", NOOP_SERVER]);
@@ -266,7 +266,7 @@ try {
 
   const fmt = (n) => Math.round(n).toLocaleString("en-US").padStart(8);
   console.log(`bare RSA-OAEP-2048 + CMS (encryptForRecipient, 32 bytes)   ${fmt(floor)} ops/s   (the floor; rounds: ${floorRates.map((x) => Math.round(x)).join(", ")})`);
-  console.log(`attestation check, cached document (Recipient read + lookup of its ${document.length}-byte document) ${fmt(attestationCached)} ops/s`);
+  console.log(`attestation check (Recipient read + verification of its ${document.length}-byte document) ${fmt(attestationCheck)} ops/s`);
   if (baseline) console.log(`[baseline] = the kms-local build in ${BASELINE}, its keys created the same way, same rounds`);
   console.log(`\nkms-local server process, ${IN_FLIGHT} in flight, keep-alive loopback, pre-signed requests (median of ${ROUNDS} x ${ROUND_MS} ms):`);
   console.log(`  ${"".padEnd(46)} measured    server CPU/request   = req/s per server core`);
@@ -278,10 +278,10 @@ try {
   const gdk = Number.isFinite(measuredCpu) ? 1e6 / measuredCpu : median(rates["GenerateDataKey with Recipient"]);
   const perRequestUs = 1e6 / gdk;
   const rsaUs = 1e6 / floor;
-  const attUs = 1e6 / attestationCached;
+  const attUs = 1e6 / attestationCheck;
   console.log(`\none GenerateDataKey with Recipient: ${perRequestUs.toFixed(1)} µs of server time`);
   console.log(`  RSA/CMS                      ${rsaUs.toFixed(1).padStart(6)} µs  ${(100 * rsaUs / perRequestUs).toFixed(0).padStart(3)}%`);
-  console.log(`  attestation check (cached)   ${attUs.toFixed(1).padStart(6)} µs  ${(100 * attUs / perRequestUs).toFixed(0).padStart(3)}%`);
+  console.log(`  attestation check            ${attUs.toFixed(1).padStart(6)} µs  ${(100 * attUs / perRequestUs).toFixed(0).padStart(3)}%`);
   const httpUs = median(cpu[NOOP]);
   const restUs = perRequestUs - rsaUs - attUs - httpUs;
   console.log(`  HTTP transport (no-op server) ${httpUs.toFixed(1).padStart(5)} µs  ${(100 * httpUs / perRequestUs).toFixed(0).padStart(3)}%`);
@@ -301,7 +301,7 @@ try {
     const before = 1e6 / median(cpu["GenerateDataKey with Recipient [baseline]"]) / floor;
     console.log(`GenerateDataKey with Recipient per server core / bare RSA + CMS, baseline build = ${before.toFixed(2)}x`);
   }
-  console.log(`GenerateDataKey with Recipient per server core / bare RSA + CMS = ${ratio.toFixed(2)}x   (goal >= 0.50x) ${ratio >= 0.5 ? "met" : "NOT met"}`);
+  console.log(`GenerateDataKey with Recipient per server core / bare RSA + CMS = ${ratio.toFixed(2)}x`);
 } finally {
   for (const p of [server, noop, cmsOnly, baseline]) {
     p?.child.removeAllListeners("exit");

@@ -9,6 +9,8 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
+# Loopback networking, for guest checks that run a server and its client on 127.0.0.1.
+ip link set lo up 2>/dev/console
 
 . /etc/guest.env
 stty -F "$RESULTS" raw -echo 2>/dev/null

@@ -104,6 +104,8 @@ const readPackageJson = (dir) => JSON.parse(readFileSync(join(dir, "package.json
  * Returns [{ src, dest }] with dest relative to the tree's root.
  */
 export function dependencyTree(packageDirs, { platform = {}, resolveMissing = () => null } = {}) {
+  // The packages themselves are placed as published (package.json + dist), also where one depends on another.
+  const own = new Set(packageDirs.map((dir) => readPackageJson(dir).name));
   const placed = new Map(); // top-level name -> version
   const out = [];
   const seen = new Set(); // src dirs already copied at some dest
@@ -112,6 +114,7 @@ export function dependencyTree(packageDirs, { platform = {}, resolveMissing = ()
     const optional = pkg.optionalDependencies ?? {};
     const deps = { ...(pkg.dependencies ?? {}), ...optional };
     for (const [name, spec] of Object.entries(deps)) {
+      if (own.has(name)) continue;
       let src = findUp(pkgDir, name);
       if (src && !fitsPlatform(readPackageJson(src), platform)) src = null;
       if (!src && Object.hasOwn(optional, name)) {

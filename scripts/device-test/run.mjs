@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 // `pnpm test:device`: the nsm package's device transport against Linux's nsm driver and QEMU's virtio-nsm,
-// on a guest of the architecture chosen with --arch (targets.json says what each one boots).
+// and the enclave package's vsock egress and entropy seeding against the guest's kernel (vsock_loopback,
+// /dev/random), on a guest of the architecture chosen with --arch (targets.json says what each one boots).
 //   1. prepare.sh fetches/builds QEMU (virtio-nsm) for that target, the kernel, the guest's Debian packages and
 //      the firmware into a cache outside the repo; a node for a foreign guest and the platform packages with
 //      its native addons come from the npm registry into the same cache (scripts/tool-cache.mjs);
-//   2. the nsm package is built and packed with node and test/device/guest.cjs into an initramfs;
+//   2. the packages the guest loads are built and packed with node, test/device/guest.cjs and
+//      test/device/egress-guest.cjs into an initramfs;
 //   3. QEMU boots it (TCG), the guest runs every NSM operation and reports over its second serial port;
 //   4. this script checks the report and exits non-zero on any failed check, a missing report or a timeout.
 // Options: --arch <x86_64|arm64>  the guest's architecture (default x86_64)
 //          --report <file>  also write {passed, failed, skipped, skipReason?} as JSON (for .ci/run)
 //          --keep           keep the work directory (initramfs, console and result logs)
-//          --no-build       use the nsm package's dist as it is (a caller that has just built it)
+//          --no-build       use the packages' dist as it is (a caller that has just built them)
 // Environment: NSM_DEVICE_TEST_TIMEOUT (seconds for the boot; default bootTimeoutSeconds in targets.json),
 // NSM_DEVICE_TEST_PREPARE_TIMEOUT (seconds for fetching and building, default 2400), NSM_DEVICE_TEST_CACHE,
 // NSM_DEVICE_TEST_JOBS, NSM_DEVICE_TEST_MIRROR (Debian mirror, default http://deb.debian.org).
@@ -24,8 +26,12 @@ import { cacheRoot, npmPackage, ToolCacheError } from "../tool-cache.mjs";
 import { bootGuest } from "./boot.mjs";
 import { buildInitramfs } from "./initramfs.mjs";
 import { parseResults } from "./results.cjs";
+import testCa from "../../test/test-ca.cjs";
+const { createTestCa } = testCa;
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The workspace packages the guest loads: the NSM checks (nsm) and the enclave package's (test/device/egress-guest.cjs). */
+const GUEST_PACKAGES = ["nsm", "client-kms", "kms-local", "enclave"];
 const root = resolve(here, "../..");
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -138,13 +144,14 @@ const firmware = splitDirs(vars.HOST_DEBS).map((dir, i) => join(dir, Object.valu
 
 if (build) {
   const tBuild = Date.now();
-  const b = spawnSync("pnpm", ["--filter", "@nitro-enclaves-sdk/nsm", "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const filters = GUEST_PACKAGES.flatMap((dir) => ["--filter", `./packages/${dir}`]);
+  const b = spawnSync("pnpm", [...filters, "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (b.status !== 0) {
     console.log(`${b.stdout ?? ""}${b.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n"));
-    log(`building @nitro-enclaves-sdk/nsm failed (exit ${b.status})`);
+    log(`building the guest's packages (${GUEST_PACKAGES.join(", ")}) failed (exit ${b.status})`);
     finish({ failed: 1 });
   }
-  log(`nsm package built (${secs(tBuild)} s)`);
+  log(`packages built: ${GUEST_PACKAGES.join(", ")} (${secs(tBuild)} s)`);
 }
 
 // The initramfs (node alone is ~100 MB) is written to the temp directory.
@@ -172,11 +179,16 @@ try {
     modules: target.modules,
     node,
     linkHostLibraries: target.node.from === "host",
-    packageDirs: [join(root, "packages/nsm")],
+    packageDirs: GUEST_PACKAGES.map((dir) => join(root, "packages", dir)),
     platform: { os: "linux", cpu: target.nodeArch, libc: "glibc" },
     resolveMissing,
     guestScript: join(root, "test/device/guest.cjs"),
-    appFiles: { "expect.json": Buffer.from(JSON.stringify({ moduleId, arch: target.nodeArch, node: nodeVersion })) },
+    appFiles: {
+      "expect.json": Buffer.from(JSON.stringify({ moduleId, arch: target.nodeArch, node: nodeVersion })),
+      "egress-guest.cjs": readFileSync(join(root, "test/device/egress-guest.cjs")),
+      // kms-local's TLS in the guest: a certificate for the region's KMS name, from a CA the openssl CLI makes here.
+      "egress-tls.json": Buffer.from(JSON.stringify(createTestCa(["kms.us-east-1.amazonaws.com", "127.0.0.1"]))),
+    },
     env: { RESULTS: `/dev/${target.serial[1]}` },
   });
   const mb = (statSync(initramfs).size / 2 ** 20).toFixed(0);

@@ -12,7 +12,7 @@ import {
 import { EnclaveHandle } from "@nitro-enclaves-sdk/nsm";
 import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
-import { officialClient } from "../kms-local/helpers";
+import { officialClient, roleSession } from "../kms-local/helpers";
 import { imagePcrs, measurement, nitroKms, writeNitroCliMeasurements } from "./helpers";
 
 const ACCOUNT = "111122223333";
@@ -29,14 +29,12 @@ let local: KmsLocal;
 const clients: Record<string, KMSClient> = {};
 const enclaves: Record<string, EnclaveHandle> = {};
 
-const credential = (name: string, principalArn: string) => ({ accessKeyId: name, secretAccessKey: `${name}-secret`, principalArn });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "nitro-kms-policy-"));
-  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: Object.entries(IDENTITIES).map(([n, arn]) => credential(n, arn)) });
+  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: Object.entries(IDENTITIES).map(([n, arn]) => roleSession(n, arn).credential) });
   for (const [name, arn] of Object.entries(IDENTITIES)) {
-    const { accessKeyId, secretAccessKey } = credential(name, arn);
-    clients[name] = officialClient(local.endpoint, { credentials: { accessKeyId, secretAccessKey } });
+    clients[name] = officialClient(local.endpoint, { credentials: roleSession(name, arn).keys });
   }
   const nsm = (pcrs: Record<number, string>, debug = false) => EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs, debug }) });
   enclaves.x86 = await nsm(X86);

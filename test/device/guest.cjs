@@ -310,6 +310,9 @@ async function main() {
     }
   });
 
+  // The enclave package on this kernel: vsock loopback, /dev/random, /dev/nsm (test/device/egress-guest.cjs).
+  await require("./egress-guest.cjs").run({ check, assert, rejects, describe });
+
   client.close();
   emit({ type: "done", passed, failed });
   // Exit even if a stuck ioctl thread would keep node alive: the host is waiting for the reset.

@@ -11,8 +11,10 @@ import { EnclaveHandle, parseAttestation } from "@nitro-enclaves-sdk/nsm";
 import { SimulatedNsm, createSimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
 import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
 
+// The enclave's parent instance runs under the role enclave-app: its credentials are a session of that role.
 const PRINCIPAL = "arn:aws:iam::111122223333:role/enclave-app";
-const CREDENTIALS = { accessKeyId: "enclave-app", secretAccessKey: "e2e-secret" };
+const SESSION = "arn:aws:sts::111122223333:assumed-role/enclave-app/i-0123456789abcdef0";
+const CREDENTIALS = { accessKeyId: "ASIAENCLAVEAPP", secretAccessKey: "e2e-secret", sessionToken: "e2e-session-token" };
 const ca = createSimulatorCa();
 let local: KmsLocal;
 let enclave: EnclaveHandle;
@@ -20,7 +22,7 @@ let impostor: EnclaveHandle;
 let pcr0: string;
 
 beforeAll(async () => {
-  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, principalArn: PRINCIPAL }] });
+  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, arn: SESSION }] });
   enclave = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   impostor = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs: { 0: createHash("sha384").update("modified image").digest() } }) });
   pcr0 = Buffer.from(parseAttestation(await enclave.attest()).pcrs.get(0)!).toString("hex");
@@ -74,7 +76,7 @@ describe.each([
 
     await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob }))).rejects.toMatchObject({
       name: "AccessDeniedException",
-      message: `User: ${PRINCIPAL} is not authorized to perform: kms:Decrypt on resource: ${KeyMetadata!.Arn} because no resource-based policy allows the kms:Decrypt action`,
+      message: `User: ${SESSION} is not authorized to perform: kms:Decrypt on resource: ${KeyMetadata!.Arn} because no resource-based policy allows the kms:Decrypt action`,
     });
     await expect(client.send(new sdk.DecryptCommand({ CiphertextBlob: g.CiphertextBlob, Recipient: await impostor.recipient() }))).rejects.toMatchObject({
       name: "AccessDeniedException",

@@ -5,11 +5,14 @@ import { createHash } from "node:crypto";
 import * as generated from "@nitro-enclaves-sdk/client-kms";
 import { EnclaveHandle, parseAttestation } from "@nitro-enclaves-sdk/nsm";
 import { SimulatedNsm, createSimulatorCa, type SimulatorCa } from "@nitro-enclaves-sdk/nsm/simulator";
-import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
+import { KmsLocal, type KmsLocalOptions } from "@nitro-enclaves-sdk/kms-local";
 import * as official from "official-client-kms";
 
+/** The enclave app's role, which key policies name; the app calls KMS as a session of it (its instance role). */
 export const PRINCIPAL = "arn:aws:iam::111122223333:role/enclave-app";
-export const CREDENTIALS = { accessKeyId: "enclave-app", secretAccessKey: "enclave-test-secret" };
+export const CREDENTIALS = { accessKeyId: "ASIAENCLAVEAPP", secretAccessKey: "enclave-test-secret", sessionToken: "enclave-test-session-token" };
+/** What kms-local knows of those keys: the session of PRINCIPAL they stand for. */
+export const KMS_LOCAL_CREDENTIAL = { ...CREDENTIALS, arn: "arn:aws:sts::111122223333:assumed-role/enclave-app/i-0123456789abcdef0" };
 export const REGION = "us-east-1";
 
 /** Both packages export the same client API; the official one's types stand for both. */
@@ -53,9 +56,11 @@ export interface AttestedKms {
   close(): Promise<void>;
 }
 
-export async function startAttestedKms(): Promise<AttestedKms> {
+/** `tls`: serve HTTPS with this certificate; `credentials`: more access keys, each a session of PRINCIPAL as KMS_LOCAL_CREDENTIAL is. */
+export async function startAttestedKms(options: { tls?: KmsLocalOptions["tls"]; credentials?: (typeof CREDENTIALS)[] } = {}): Promise<AttestedKms> {
   const ca = createSimulatorCa();
-  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, principalArn: PRINCIPAL }] });
+  const credentials = [KMS_LOCAL_CREDENTIAL, ...(options.credentials ?? []).map((c) => ({ ...c, arn: KMS_LOCAL_CREDENTIAL.arn }))];
+  const local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials, tls: options.tls });
   const newEnclave = () => EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   const enclave = await newEnclave();
   const impostor = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca, pcrs: { 0: createHash("sha384").update("a modified enclave image").digest() } }) });

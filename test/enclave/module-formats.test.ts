@@ -9,7 +9,7 @@ import { KmsLocal } from "@nitro-enclaves-sdk/kms-local";
 import { parseAttestation, EnclaveHandle } from "@nitro-enclaves-sdk/nsm";
 import { loadOrCreateSimulatorCa, SimulatedNsm } from "@nitro-enclaves-sdk/nsm/simulator";
 import { run, typecheckApp } from "../client-kms/swap-in";
-import { CREDENTIALS, PRINCIPAL, kmsClient, releaseOnlyTo, SDKS } from "./helpers";
+import { CREDENTIALS, KMS_LOCAL_CREDENTIAL, kmsClient, releaseOnlyTo, SDKS } from "./helpers";
 
 const FIXTURE = join(__dirname, "../fixtures/enclave-plugin");
 let dir: string;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "enclave-plugin-"));
   const caFile = join(dir, "ca.pem");
   const ca = loadOrCreateSimulatorCa(caFile);
-  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [{ ...CREDENTIALS, principalArn: PRINCIPAL }] });
+  local = await KmsLocal.start({ trustedRoots: [ca.certificatePem], credentials: [KMS_LOCAL_CREDENTIAL] });
   const enclave = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   const pcr0 = Buffer.from(parseAttestation(await enclave.attest()).pcrs.get(0)!).toString("hex");
   enclave.close();

@@ -1,42 +1,20 @@
 // Persistence under kill -9: a kms-local with --data-dir is killed (SIGKILL) while clients are creating
 // keys, encrypting, aliasing and disabling; restarted on the same directory, every change it had
 // acknowledged is there: each acknowledged key exists and decrypts what it encrypted.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, DisableKeyCommand, EnableKeyCommand, EncryptCommand, KMSClient,
 } from "official-client-kms";
-import { officialClient } from "./helpers";
+import { killed, officialClient, spawnKmsLocal } from "./helpers";
 
-const bin = join(__dirname, "..", "..", "packages", "kms-local", "bin", "kms-local.js");
-
-function start(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [bin, "--port", "0", "--data-dir", dataDir], { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`kms-local did not start: ${err}`)), 15_000);
-    child.stderr!.on("data", (d) => (err += d));
-    child.once("exit", (code) => reject(new Error(`kms-local exited (${code}): ${err}`)));
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        child.removeAllListeners("exit");
-        resolve({ child, endpoint: m[1] });
-      }
-    });
-  });
+async function start(dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  const started = await spawnKmsLocal(["--data-dir", dataDir]);
+  if ("exitCode" in started) throw new Error(`kms-local exited (${started.exitCode}): ${started.stderr}`);
+  return started;
 }
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
 
 interface Acked {
   keyId: string;

@@ -1,10 +1,25 @@
-// Starts a kms-local on loopback and an official AWS SDK KMS client pointed at it.
+// Starts a kms-local on loopback (in this process, or as the `kms-local` command) and an official AWS SDK
+// KMS client pointed at it.
+import { spawn, type ChildProcess } from "node:child_process";
 import { request, type IncomingHttpHeaders } from "node:http";
+import { join } from "node:path";
 import { KMSClient } from "official-client-kms";
 import { KmsLocal, type KmsLocalOptions } from "@nitro-enclaves-sdk/kms-local";
 
 export const REGION = "us-east-1";
 export const CREDENTIALS = { accessKeyId: "kms-local", secretAccessKey: "kms-local" };
+
+/**
+ * A credential that acts as a session of an IAM role, as an instance role or `sts:AssumeRole` gives one: its
+ * identity is arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION (a role itself never signs a request), and it
+ * carries a session token. `keys` is what a client signs with.
+ */
+export function roleSession(name: string, roleArn: string, session = "i-0123456789abcdef0") {
+  const m = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(?:.+\/)?([^/]+)$/.exec(roleArn);
+  if (!m) throw new Error(`not a role ARN: ${roleArn}`);
+  const keys = { accessKeyId: `ASIA${name.toUpperCase()}`, secretAccessKey: `${name}-secret`, sessionToken: `${name}-session-token` };
+  return { keys, credential: { ...keys, arn: `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/${session}` } };
+}
 
 export function officialClient(endpoint: string, extra: Partial<ConstructorParameters<typeof KMSClient>[0]> = {}) {
   return new KMSClient({ endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 1, ...extra });
@@ -75,3 +90,42 @@ export async function signedBy(endpoint: string, command: object, extra: Partial
   if (!captured) throw new Error("the SDK did not produce a request");
   return captured;
 }
+
+const bin = join(__dirname, "..", "..", "packages", "kms-local", "bin", "kms-local.js");
+
+/**
+ * Runs the `kms-local` command with `args` (on a free port): resolves once it listens, or once it exits
+ * without listening (with its exit code and stderr).
+ */
+export function spawnKmsLocal(args: string[]): Promise<{ child: ChildProcess; endpoint: string } | { exitCode: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [bin, "--port", "0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    let err = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`kms-local neither started nor exited within 30 s: ${err}`));
+    }, 30_000);
+    child.stderr!.on("data", (d) => (err += d));
+    child.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      resolve({ exitCode, stderr: err });
+    });
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.removeAllListeners("exit");
+        resolve({ child, endpoint: m[1] });
+      }
+    });
+  });
+}
+
+/** Kills a process with SIGKILL and waits until it is gone. */
+export const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });

@@ -63,12 +63,11 @@ test.each([
   ["a key id that is no key id", "DescribeKey", '{"KeyId":"../../etc/passwd"}', "NotFoundException"],
   ["a malformed ARN", "DescribeKey", '{"KeyId":"arn:aws:kms:nowhere"}', "InvalidArnException"],
   ["an unimplemented operation", "CreateGrant", "{}", "UnsupportedOperationException"],
-  ["an unknown operation", "MakeCoffee", "{}", "UnsupportedOperationException"],
+  ["an unknown operation", "MakeCoffee", "{}", "UnknownOperationException"],
 ])("%s -> %s", async (_what, operation, body, expected) => {
   const r = await send(operation, body);
   expect(r.name).toBe(expected);
-  expect(r.status).toBeGreaterThanOrEqual(400);
-  expect(r.status).toBeLessThan(500);
+  expect(r.status).toBe(400); // every client error, as KMS's JSON endpoint answers it
 });
 
 test("a body over the size limit is refused without being read whole", async () => {

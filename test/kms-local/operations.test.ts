@@ -87,7 +87,7 @@ describe("key lifecycle", () => {
     const meta = await newKey();
     await client.send(new CreateAliasCommand({ AliasName: "alias/doomed", TargetKeyId: meta.KeyId }));
     await client.send(new ScheduleKeyDeletionCommand({ KeyId: meta.KeyId, PendingWindowInDays: 7 }));
-    kms.local.kms.store.keys.get(meta.KeyId!)!.record.deletionDate = Date.now() - 1; // seven days later
+    (kms.local.kms.store.keys.get(meta.KeyId!)!.record as { deletionDate: number }).deletionDate = Date.now() - 1; // seven days later
     expect((await errorOf(client.send(new DescribeKeyCommand({ KeyId: meta.KeyId })))).name).toBe("NotFoundException");
     expect((await client.send(new ListKeysCommand({ Limit: 1000 }))).Keys!.map((k) => k.KeyId)).not.toContain(meta.KeyId);
     expect((await errorOf(client.send(new DescribeKeyCommand({ KeyId: "alias/doomed" })))).name).toBe("NotFoundException");

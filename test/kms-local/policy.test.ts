@@ -15,12 +15,12 @@ let session: KMSClient;
 beforeAll(async () => {
   kms = await startKmsLocal({
     credentials: [
-      { accessKeyId: "kms-local", secretAccessKey: "kms-local", principalArn: USER },
-      { accessKeyId: "ASIASESSION", secretAccessKey: "session-secret", principalArn: SESSION },
+      { accessKeyId: "kms-local", secretAccessKey: "kms-local", arn: USER },
+      { accessKeyId: "ASIASESSION", secretAccessKey: "session-secret", sessionToken: "session-token", arn: SESSION },
     ],
   });
   client = kms.client;
-  session = officialClient(kms.local.endpoint, { credentials: { accessKeyId: "ASIASESSION", secretAccessKey: "session-secret" } });
+  session = officialClient(kms.local.endpoint, { credentials: { accessKeyId: "ASIASESSION", secretAccessKey: "session-secret", sessionToken: "session-token" } });
 });
 afterAll(async () => {
   session.destroy();

@@ -9,8 +9,8 @@ let keyId: string;
 beforeAll(async () => {
   kms = await startKmsLocal({
     credentials: [
-      { accessKeyId: "kms-local", secretAccessKey: "kms-local", principalArn: "arn:aws:iam::111122223333:user/kms-local" },
-      { accessKeyId: "AKIDALICE", secretAccessKey: "alice-secret", principalArn: "arn:aws:iam::111122223333:role/alice" },
+      { accessKeyId: "kms-local", secretAccessKey: "kms-local", arn: "arn:aws:iam::111122223333:user/kms-local" },
+      { accessKeyId: "AKIDALICE", secretAccessKey: "alice-secret", arn: "arn:aws:iam::111122223333:user/alice" },
     ],
   });
   keyId = (await kms.client.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
@@ -73,7 +73,7 @@ test("each credential acts as its own principal", async () => {
     Version: "2012-10-17",
     Statement: [
       { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:user/kms-local" }, Action: "kms:*", Resource: "*" },
-      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:role/alice" }, Action: "kms:Encrypt", Resource: "*" },
+      { Effect: "Allow", Principal: { AWS: "arn:aws:iam::111122223333:user/alice" }, Action: "kms:Encrypt", Resource: "*" },
     ],
   });
   const id = (await kms.client.send(new CreateKeyCommand({ Policy: policy }))).KeyMetadata!.KeyId!;
@@ -83,7 +83,7 @@ test("each credential acts as its own principal", async () => {
   const { DescribeKeyCommand } = await import("official-client-kms");
   await expect(alice.send(new DescribeKeyCommand({ KeyId: id }))).rejects.toMatchObject({
     name: "AccessDeniedException",
-    message: expect.stringContaining("User: arn:aws:iam::111122223333:role/alice is not authorized to perform: kms:DescribeKey"),
+    message: expect.stringContaining("User: arn:aws:iam::111122223333:user/alice is not authorized to perform: kms:DescribeKey"),
   });
 });
 

@@ -41,20 +41,21 @@ test("a statement naming a session matches only that session", () => {
 
 test("the request is read through its own properties: a polluted prototype adds no attestation", () => {
   const p = policy({ StringEqualsIgnoreCase: { "kms:RecipientAttestation:PCR0": "a".repeat(96) } });
-  Object.assign(Object.prototype, { attestation: new Map([["kms:recipientattestation:pcr0", ["a".repeat(96)]]]) });
+  Object.assign(Object.prototype, { attestationPcrs: new Map([[0, Buffer.from("a".repeat(96), "hex")]]) });
   try {
     expect(simulateKeyPolicy(p, { caller: SESSION, action: "kms:Decrypt" }).allowed).toBe(false);
   } finally {
-    delete (Object.prototype as Record<string, unknown>).attestation;
+    delete (Object.prototype as Record<string, unknown>).attestationPcrs;
   }
-  expect(simulateKeyPolicy(p, { caller: SESSION, action: "kms:Decrypt", attestation: new Map([["kms:recipientattestation:pcr0", ["a".repeat(96)]]]) }).allowed).toBe(true);
+  expect(simulateKeyPolicy(p, { caller: SESSION, action: "kms:Decrypt", attestationPcrs: new Map([[0, Buffer.from("a".repeat(96), "hex")]]) }).allowed).toBe(true);
 });
 
 test.each<[string, Partial<SimulatedRequest>]>([
   ["a caller that is not an ARN", { caller: "enclave" }],
   ["an unknown action", { action: "kms:Decrypts" }],
   ["a key ARN of another service", { keyArn: "arn:aws:s3:::bucket" }],
-  ["attestation values that are not a Map", { attestation: {} as never }],
+  ["attestation PCRs that are not a Map", { attestationPcrs: {} as never }],
+  ["attestation PCRs keyed by text", { attestationPcrs: new Map([["0", new Uint8Array(48)]]) as never }],
 ])("%s is a UsageError", (_what, request) => {
   expect(() => simulateKeyPolicy(policy({}), { caller: SESSION, action: "kms:Decrypt", ...request })).toThrow(UsageError);
 });

@@ -61,3 +61,97 @@ export class RecipientDecryptionError extends EnclaveError {
     super("could not decrypt the KMS response for this enclave", options);
   }
 }
+
+// ---- reaching KMS: egress, TLS, credentials, entropy ----
+
+interface EgressErrorOptions {
+  errno?: string;
+  cause?: unknown;
+}
+
+/**
+ * The way out of the enclave failed: a proxy, a vsock port, the socket under TLS, or the native calls that
+ * drive it. When the OS reported an error, `errno` names it ("ECONNREFUSED") and `cause` is a Node-style
+ * system error with that `code`, so the SDK's retry strategy treats resets and refusals as the transient
+ * network errors they are.
+ */
+export class EgressError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_EGRESS_FAILED";
+  readonly errno: string | undefined;
+  constructor(message: string, options?: EgressErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.errno = options?.errno;
+  }
+}
+
+/** The proxy answered CONNECT with something other than 200 (407, 502, ...); `statusLine` is its answer. */
+export class ProxyRefusedError extends EgressError {
+  static override readonly code: string = "ENCLAVE_PROXY_REFUSED";
+  readonly statusCode: number;
+  readonly statusLine: string;
+  constructor(statusCode: number, statusLine: string, target: string) {
+    super(`the proxy refused CONNECT ${target}: ${statusLine}`);
+    this.statusCode = statusCode;
+    this.statusLine = statusLine;
+  }
+}
+
+/** The proxy could not be reached (refused, unreachable), or closed the connection before answering CONNECT. */
+export class ProxyUnreachableError extends EgressError {
+  static override readonly code: string = "ENCLAVE_PROXY_UNREACHABLE";
+}
+
+/** Nothing listens on the vsock port (ECONNREFUSED, or the peer reset the connection attempt). */
+export class VsockRefusedError extends EgressError {
+  static override readonly code: string = "ENCLAVE_VSOCK_REFUSED";
+}
+
+/** The vsock address cannot be reached from here: no transport to that CID (ENODEV), or no AF_VSOCK at all. */
+export class VsockUnreachableError extends EgressError {
+  static override readonly code: string = "ENCLAVE_VSOCK_UNREACHABLE";
+}
+
+/** Connecting (a proxy's answer to CONNECT included), or moving bytes on a connection in use, took too long (ETIMEDOUT). */
+export class EgressTimeoutError extends EgressError {
+  static override readonly code: string = "ENCLAVE_EGRESS_TIMEOUT";
+}
+
+/** The peer reset an open connection (ECONNRESET, EPIPE), or another socket error ended it mid-stream. */
+export class ConnectionResetError extends EgressError {
+  static override readonly code: string = "ENCLAVE_CONNECTION_RESET";
+}
+
+/**
+ * The KMS endpoint's TLS would not end in this process (a plain-HTTP endpoint, certificate checks turned
+ * off), so whoever relays the traffic could read or forge what KMS returns. Refused unless the caller opts
+ * out with `allowTlsOutsideEnclave: true`.
+ */
+export class TlsOutsideEnclaveError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_TLS_OUTSIDE_ENCLAVE";
+  constructor(message: string) {
+    super(`${message}; TLS to KMS must end inside the enclave (allowTlsOutsideEnclave: true opts out)`);
+  }
+}
+
+/**
+ * No credentials could be obtained, or a source gave malformed ones. `tryNextLink` tells a credential
+ * chain that this source is simply not configured, so the next one may be tried.
+ */
+export class CredentialsError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_CREDENTIALS_UNAVAILABLE";
+  readonly tryNextLink: boolean;
+  constructor(message: string, options?: { tryNextLink?: boolean; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.tryNextLink = options?.tryNextLink ?? false;
+  }
+}
+
+/** Credentials handed in by the parent (a stream, a file) are not the expected JSON. Says nothing of their content. */
+export class ParentCredentialsError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_PARENT_CREDENTIALS_INVALID";
+}
+
+/** Seeding the kernel's entropy pool from the NSM failed; `cause` says why (the NSM, /dev/random, the ioctl). */
+export class EntropySeedError extends EnclaveError {
+  static override readonly code: string = "ENCLAVE_ENTROPY_FAILED";
+}

@@ -4,8 +4,7 @@
 // Everything before the IV, and the encryption context, is authenticated data: a blob cannot be moved to
 // another key (the key id is bound, and another key's material would not open it anyway), and the wrong
 // encryption context fails to decrypt.
-import { createCipheriv, createDecipheriv } from "node:crypto";
-import { fillRandom } from "./random.js";
+import { createCipheriv, createDecipheriv, randomFillSync } from "node:crypto";
 
 const MAGIC = Buffer.from([0x4b, 0x4c, 0x01]);
 const IV_LEN = 12;
@@ -39,7 +38,7 @@ export function sealBlob(keyId: string, material: Buffer, plaintext: Uint8Array,
   out[MAGIC.length] = keyId.length;
   out.write(keyId, MAGIC.length + 1, "ascii");
   const iv = out.subarray(headerLen, headerLen + IV_LEN);
-  fillRandom(iv);
+  randomFillSync(iv);
   const c = createCipheriv("aes-256-gcm", material, iv);
   c.setAAD(aad(out.subarray(0, headerLen), context));
   let at = headerLen + IV_LEN;

@@ -5,9 +5,8 @@
 // recipient's DER SubjectPublicKeyInfo; RSAES-OAEP with SHA-256 and MGF1-SHA-256 (empty label, so no
 // pSourceFunc); id-data content under AES-256-CBC with a 16-byte IV and PKCS#7 padding, the ciphertext in
 // a constructed indefinite [0] holding one OCTET STRING. The fixed parts are written as bytes: they never
-// vary, and writing them directly is both clearer and faster than building an ASN.1 object tree.
-import { constants, createCipheriv, createHash, publicEncrypt, type KeyObject } from "node:crypto";
-import { random } from "./random.js";
+// vary, and writing them directly is clearer than building an ASN.1 object tree.
+import { constants, createCipheriv, createHash, publicEncrypt, randomBytes, type KeyObject } from "node:crypto";
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ""), "hex");
 
@@ -42,8 +41,8 @@ export const subjectKeyIdentifier = (spkiDer: Uint8Array) => createHash("sha256"
  * `spkiDer` encodes (the caller has parsed it once).
  */
 export function encryptForRecipient(plaintext: Uint8Array, publicKey: KeyObject, spkiDer: Uint8Array): Buffer {
-  const cek = random(32);
-  const iv = random(16);
+  const cek = randomBytes(32);
+  const iv = randomBytes(16);
   try {
     const cipher = createCipheriv("aes-256-cbc", cek, iv);
     const content = Buffer.concat([cipher.update(plaintext), cipher.final()]);

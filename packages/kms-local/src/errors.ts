@@ -1,11 +1,13 @@
 // Every error kms-local returns to a client is a KmsError: `code` is the KMS error name that goes into
-// the response's `__type`, `status` the HTTP status KMS uses for it. Handlers throw these; the server
-// turns anything else into a KMSInternalException without leaking its message.
+// the response's `__type`, `status` the HTTP status. KMS's JSON endpoint answers client errors with 400
+// (whatever httpError its Smithy model gives them), DryRunOperationException with 412, a missing
+// signature with 403 and its own failures with 500. Handlers throw these; the server turns anything else
+// into a KMSInternalException without leaking its message.
 
 export class KmsError extends Error {
   readonly code: string;
   readonly status: number;
-  constructor(code: string, message: string, status = 400) {
+  protected constructor(code: string, message: string, status = 400) {
     super(message);
     this.code = code;
     this.status = status;
@@ -13,41 +15,85 @@ export class KmsError extends Error {
   }
 }
 
-const kind = (code: string, status = 400) =>
-  class extends KmsError {
-    constructor(message: string) {
-      super(code, message, status);
-    }
-  };
-
 // Request framing and authentication (the AWS JSON protocol layer, before any operation runs).
-export const SerializationException = kind("SerializationException");
-export const ValidationException = kind("ValidationException");
-export const MissingAuthenticationTokenException = kind("MissingAuthenticationTokenException", 403);
-export const IncompleteSignatureException = kind("IncompleteSignatureException");
-export const InvalidSignatureException = kind("InvalidSignatureException");
-export const UnrecognizedClientException = kind("UnrecognizedClientException");
-export const UnsupportedOperationException = kind("UnsupportedOperationException");
+export class SerializationException extends KmsError {
+  constructor(message: string) { super("SerializationException", message); }
+}
+export class ValidationException extends KmsError {
+  constructor(message: string) { super("ValidationException", message); }
+}
+export class MissingAuthenticationTokenException extends KmsError {
+  constructor(message: string) { super("MissingAuthenticationTokenException", message, 403); }
+}
+export class IncompleteSignatureException extends KmsError {
+  constructor(message: string) { super("IncompleteSignatureException", message); }
+}
+export class InvalidSignatureException extends KmsError {
+  constructor(message: string) { super("InvalidSignatureException", message); }
+}
+export class UnrecognizedClientException extends KmsError {
+  constructor(message: string) { super("UnrecognizedClientException", message); }
+}
+/** X-Amz-Target names no KMS operation. */
+export class UnknownOperationException extends KmsError {
+  constructor(message: string) { super("UnknownOperationException", message); }
+}
 
-// KMS service errors, named (and given the HTTP status) as in the KMS Smithy model.
-export const AccessDeniedException = kind("AccessDeniedException");
-export const AlreadyExistsException = kind("AlreadyExistsException", 409);
-export const DisabledException = kind("DisabledException", 409);
-export const DryRunOperationException = kind("DryRunOperationException", 412);
-export const IncorrectKeyException = kind("IncorrectKeyException");
-export const InvalidAliasNameException = kind("InvalidAliasNameException");
-export const InvalidArnException = kind("InvalidArnException");
-export const InvalidCiphertextException = kind("InvalidCiphertextException");
-export const InvalidKeyUsageException = kind("InvalidKeyUsageException");
-export const InvalidMarkerException = kind("InvalidMarkerException");
-export const KMSInvalidSignatureException = kind("KMSInvalidSignatureException");
-export const KMSInvalidStateException = kind("KMSInvalidStateException", 409);
-export const KMSInternalException = kind("KMSInternalException", 500);
-export const LimitExceededException = kind("LimitExceededException");
-export const MalformedPolicyDocumentException = kind("MalformedPolicyDocumentException");
-export const NotFoundException = kind("NotFoundException", 404);
+// KMS service errors, named as in the KMS Smithy model.
+export class AccessDeniedException extends KmsError {
+  constructor(message: string) { super("AccessDeniedException", message); }
+}
+export class AlreadyExistsException extends KmsError {
+  constructor(message: string) { super("AlreadyExistsException", message); }
+}
+export class DisabledException extends KmsError {
+  constructor(message: string) { super("DisabledException", message); }
+}
+export class DryRunOperationException extends KmsError {
+  constructor(message: string) { super("DryRunOperationException", message, 412); }
+}
+export class IncorrectKeyException extends KmsError {
+  constructor(message: string) { super("IncorrectKeyException", message); }
+}
+export class InvalidAliasNameException extends KmsError {
+  constructor(message: string) { super("InvalidAliasNameException", message); }
+}
+export class InvalidArnException extends KmsError {
+  constructor(message: string) { super("InvalidArnException", message); }
+}
+export class InvalidCiphertextException extends KmsError {
+  constructor(message: string) { super("InvalidCiphertextException", message); }
+}
+export class InvalidKeyUsageException extends KmsError {
+  constructor(message: string) { super("InvalidKeyUsageException", message); }
+}
+export class InvalidMarkerException extends KmsError {
+  constructor(message: string) { super("InvalidMarkerException", message); }
+}
+export class KMSInvalidSignatureException extends KmsError {
+  constructor(message: string) { super("KMSInvalidSignatureException", message); }
+}
+export class KMSInvalidStateException extends KmsError {
+  constructor(message: string) { super("KMSInvalidStateException", message); }
+}
+export class KMSInternalException extends KmsError {
+  constructor(message: string) { super("KMSInternalException", message, 500); }
+}
+export class LimitExceededException extends KmsError {
+  constructor(message: string) { super("LimitExceededException", message); }
+}
+export class MalformedPolicyDocumentException extends KmsError {
+  constructor(message: string) { super("MalformedPolicyDocumentException", message); }
+}
+export class NotFoundException extends KmsError {
+  constructor(message: string) { super("NotFoundException", message); }
+}
+/** A KMS operation, or an option of one, that kms-local does not implement. */
+export class UnsupportedOperationException extends KmsError {
+  constructor(message: string) { super("UnsupportedOperationException", message); }
+}
 
-/** Errors of the kms-local program itself (bad configuration, unreadable data directory). */
+/** Errors of the kms-local program itself (bad configuration, unreadable or locked data directory). */
 export class KmsLocalConfigError extends Error {
   readonly code = "KmsLocalConfigError";
   constructor(message: string, options?: { cause?: unknown }) {

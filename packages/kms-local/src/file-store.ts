@@ -1,16 +1,22 @@
 // Persistence in a data directory. One JSON file per key (keys/<keyId>.json) and per alias
 // (aliases/<hex of name>.json), so a change rewrites one small file. Every write is atomic and durable
 // before it resolves: write a temporary file, fsync it, rename it over the old one, fsync the directory.
-// A crash at any point leaves either the old or the new file, never a torn one; leftover temporary files
-// are removed at the next start. Writes to one file are queued so that the last change always lands last.
+// A crash at any point leaves either the old or the new file, never a torn one; a failed write removes
+// its temporary file, and temporary files of kms-local's own naming left by a crash are removed at the
+// next start (nothing else in the directory is touched). The store (store.ts) runs the writes to one
+// file one at a time. One kms-local owns the directory at a time (directory-lock.ts).
 //
 // Key material is encrypted at rest with AES-256-GCM under a 32-byte master key kept in its own file
-// (created with mode 0600 on first start). The key's metadata (id, state, policy, ...) is the
-// authenticated data of that encryption, so a file edited by hand, or swapped for another key's, is
-// refused at start rather than loaded; alias files are checked field by field.
+// (created with mode 0600 on first start; one that group or others may read is refused). The key's
+// metadata (id, state, policy, ...) is the authenticated data of that encryption, so a file edited by
+// hand, or swapped for another key's, is refused at start rather than loaded; alias files are checked
+// field by field. A data directory that holds keys but whose master key file is missing is refused: a
+// new master key could open none of them.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { promises as fs, constants as fsc } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { DirectoryLock } from "./directory-lock.js";
 import { KmsLocalConfigError } from "./errors.js";
 import { KEY_SPECS, KEY_USAGES } from "./key-specs.js";
 import type { AliasRecord, KeyRecord, Persistence } from "./store.js";
@@ -38,9 +44,11 @@ function checkKeyMetadata(m: Record<string, unknown>, file: string): Omit<KeyRec
   return m as unknown as Omit<KeyRecord, "material">;
 }
 
+const aliasFile = (aliasName: string) => `${Buffer.from(aliasName).toString("hex")}.json`;
+
 function checkAlias(a: Record<string, unknown>, file: string): AliasRecord {
   if (typeof a.aliasName !== "string" || !/^alias\/[a-zA-Z0-9:/_-]+$/.test(a.aliasName)) throw new Error("bad aliasName");
-  if (`${Buffer.from(a.aliasName).toString("hex")}.json` !== file) throw new Error("alias name does not match the file name");
+  if (aliasFile(a.aliasName) !== file) throw new Error("alias name does not match the file name");
   if (typeof a.targetKeyId !== "string" || !UUID.test(a.targetKeyId)) throw new Error("bad targetKeyId");
   if (!isTime(a.creationDate) || !isTime(a.lastUpdatedDate)) throw new Error("bad dates");
   return { aliasName: a.aliasName, targetKeyId: a.targetKeyId, creationDate: a.creationDate as number, lastUpdatedDate: a.lastUpdatedDate as number };
@@ -56,18 +64,25 @@ async function fsyncPath(path: string, flags: number) {
 }
 
 let tmpCounter = 0;
+/** Temporary files as writeAtomic names them: .<target>.tmp-<pid>-<counter>. */
+const TEMPORARY = /^\.[^/]+\.json\.tmp-\d+-\d+$/;
 
 async function writeAtomic(dir: string, name: string, data: string | Buffer, mode = 0o600) {
   const target = join(dir, name);
   const tmp = join(dir, `.${name}.tmp-${process.pid}-${++tmpCounter}`);
-  const fh = await fs.open(tmp, "w", mode);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, "wx", mode);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw e;
   }
-  await fs.rename(tmp, target);
   await fsyncPath(dir, fsc.O_RDONLY);
 }
 
@@ -77,62 +92,43 @@ async function removeDurably(dir: string, name: string) {
 }
 
 /**
- * Takes the data directory for this process: <dir>/kms-local.lock holds the owner's pid. Two kms-local
- * processes writing one directory would each hold a different picture of it in memory and overwrite each
- * other; a lock left by a process that no longer runs (kill -9) is taken over.
+ * Reads the master key file; creates it (exclusively, mode 0600, durably) only if it does not exist and
+ * `mayCreate` (no key was written under another master key). A file that group or others may read is
+ * refused: it holds the key to every key.
  */
-async function lockDirectory(dataDir: string): Promise<string> {
-  const lock = join(dataDir, "kms-local.lock");
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await fs.open(lock, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
-      try {
-        await fh.writeFile(String(process.pid));
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      return lock;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new KmsLocalConfigError(`cannot lock data directory ${dataDir}`, { cause: e });
-    }
-    const owner = Number((await fs.readFile(lock, "utf8").catch(() => "")).trim());
-    let alive = false;
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid) {
-      try {
-        process.kill(owner, 0);
-        alive = true;
-      } catch (e) {
-        alive = (e as NodeJS.ErrnoException).code === "EPERM";
-      }
-    }
-    if (alive || owner === process.pid) {
-      throw new KmsLocalConfigError(`data directory ${dataDir} is in use by another kms-local (pid ${owner})`);
-    }
-    await fs.rm(lock, { force: true }); // its owner is gone
-  }
-  throw new KmsLocalConfigError(`cannot lock data directory ${dataDir}`);
-}
-
-/** Reads the master key file, creating it (exclusively, mode 0600, durably) if it does not exist. */
-export async function loadOrCreateMasterKey(path: string): Promise<Buffer> {
+export async function loadOrCreateMasterKey(path: string, mayCreate = true): Promise<Buffer> {
+  let fh: FileHandle | undefined;
   try {
-    const key = await fs.readFile(path);
-    if (key.length !== 32) throw new KmsLocalConfigError(`master key file ${path} must hold exactly 32 bytes (it holds ${key.length})`);
-    return key;
+    fh = await fs.open(path, fsc.O_RDONLY);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new KmsLocalConfigError(`cannot read master key file ${path}`, { cause: e });
+  }
+  if (fh) {
+    try {
+      const mode = (await fh.stat()).mode & 0o777;
+      if (mode & 0o077) {
+        throw new KmsLocalConfigError(`master key file ${path} may be read by group or others (mode ${mode.toString(8).padStart(4, "0")}): make it 0600 (chmod 600)`);
+      }
+      const key = await fh.readFile();
+      if (key.length !== 32) throw new KmsLocalConfigError(`master key file ${path} must hold exactly 32 bytes (it holds ${key.length})`);
+      return key;
+    } catch (e) {
       if (e instanceof KmsLocalConfigError) throw e;
       throw new KmsLocalConfigError(`cannot read master key file ${path}`, { cause: e });
+    } finally {
+      await fh.close();
     }
   }
+  if (!mayCreate) {
+    throw new KmsLocalConfigError(`master key file ${path} is missing, but the data directory holds keys written under a master key: restore the file (a new master key could open none of them)`);
+  }
   const key = randomBytes(32);
-  const fh = await fs.open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
+  const created = await fs.open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
   try {
-    await fh.writeFile(key);
-    await fh.sync();
+    await created.writeFile(key);
+    await created.sync();
   } finally {
-    await fh.close();
+    await created.close();
   }
   // The new file's name is durable only once its directory is: without the master key, every key
   // written under it is lost.
@@ -140,15 +136,19 @@ export async function loadOrCreateMasterKey(path: string): Promise<Buffer> {
   return key;
 }
 
+/** Whether a directory holds records of kms-local's own naming (keys or aliases). */
+async function holdsRecords(dir: string): Promise<boolean> {
+  return (await fs.readdir(dir)).some((f) => f.endsWith(".json") && !f.startsWith("."));
+}
+
 export class FileStore implements Persistence {
   private readonly keysDir: string;
   private readonly aliasesDir: string;
-  private readonly queues = new Map<string, Promise<void>>();
 
   private constructor(
-    private readonly dataDir: string,
+    dataDir: string,
     private readonly masterKey: Buffer,
-    private readonly lockFile: string,
+    private readonly lock: DirectoryLock,
   ) {
     this.keysDir = join(dataDir, "keys");
     this.aliasesDir = join(dataDir, "aliases");
@@ -162,25 +162,14 @@ export class FileStore implements Persistence {
     } catch (e) {
       throw new KmsLocalConfigError(`cannot create data directory ${dataDir}`, { cause: e });
     }
-    const lock = await lockDirectory(dataDir);
+    const lock = await DirectoryLock.acquire(dataDir);
     try {
-      return new FileStore(dataDir, await loadOrCreateMasterKey(masterKeyFile), lock);
+      const empty = !(await holdsRecords(join(dataDir, "keys"))) && !(await holdsRecords(join(dataDir, "aliases")));
+      return new FileStore(dataDir, await loadOrCreateMasterKey(masterKeyFile, empty), lock);
     } catch (e) {
-      await fs.rm(lock, { force: true });
+      await lock.release();
       throw e;
     }
-  }
-
-  /** Runs writes to one file one after another; a failed write does not block the next. */
-  private queued(path: string, work: () => Promise<void>): Promise<void> {
-    const prev = this.queues.get(path) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.catch(() => undefined);
-    this.queues.set(path, tail);
-    void tail.then(() => {
-      if (this.queues.get(path) === tail) this.queues.delete(path);
-    });
-    return next;
   }
 
   private sealMaterial(metadata: string, material: Buffer): string {
@@ -201,37 +190,32 @@ export class FileStore implements Persistence {
   }
 
   saveKey(key: KeyRecord): Promise<void> {
-    const name = `${key.keyId}.json`;
     const { material, ...rest } = key;
     const metadata = JSON.stringify(rest);
     const text = JSON.stringify({ format: FORMAT, metadata, material: this.sealMaterial(metadata, material) });
-    return this.queued(join(this.keysDir, name), () => writeAtomic(this.keysDir, name, text));
+    return writeAtomic(this.keysDir, `${key.keyId}.json`, text);
   }
 
   deleteKey(keyId: string): Promise<void> {
-    const name = `${keyId}.json`;
-    return this.queued(join(this.keysDir, name), () => removeDurably(this.keysDir, name));
+    return removeDurably(this.keysDir, `${keyId}.json`);
   }
 
   saveAlias(alias: AliasRecord): Promise<void> {
-    const name = `${Buffer.from(alias.aliasName).toString("hex")}.json`;
-    const text = JSON.stringify({ format: FORMAT, ...alias });
-    return this.queued(join(this.aliasesDir, name), () => writeAtomic(this.aliasesDir, name, text));
+    return writeAtomic(this.aliasesDir, aliasFile(alias.aliasName), JSON.stringify({ format: FORMAT, ...alias }));
   }
 
   deleteAlias(aliasName: string): Promise<void> {
-    const name = `${Buffer.from(aliasName).toString("hex")}.json`;
-    return this.queued(join(this.aliasesDir, name), () => removeDurably(this.aliasesDir, name));
+    return removeDurably(this.aliasesDir, aliasFile(aliasName));
   }
 
   private async readDir<T>(dir: string, parse: (json: Record<string, unknown>, file: string) => T): Promise<T[]> {
     const out: T[] = [];
     for (const file of await fs.readdir(dir)) {
-      if (file.startsWith(".") && file.includes(".tmp-")) {
+      if (TEMPORARY.test(file)) {
         await fs.rm(join(dir, file), { force: true }); // an unfinished write from a crash: never acknowledged
         continue;
       }
-      if (!file.endsWith(".json")) continue;
+      if (!file.endsWith(".json") || file.startsWith(".")) continue;
       try {
         const json = JSON.parse(await fs.readFile(join(dir, file), "utf8"));
         if (json?.format !== FORMAT) throw new Error(`unknown format ${json?.format}`);
@@ -254,12 +238,8 @@ export class FileStore implements Persistence {
     return { keys, aliases };
   }
 
+  /** Lets the data directory go. The store has finished its writes before it calls this. */
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()]);
-    await fs.rm(this.lockFile, { force: true });
-  }
-
-  get directory() {
-    return this.dataDir;
+    await this.lock.release();
   }
 }

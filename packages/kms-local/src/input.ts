@@ -17,8 +17,7 @@ interface StringRule extends Length {
 
 /**
  * Strict base64 (standard alphabet, padded): Node's decoder skips bad characters silently, so a blob is
- * accepted only if encoding what was decoded gives back exactly the text received. This is one native
- * pass each way, much faster than a regular expression over a large attestation document.
+ * accepted only if encoding what was decoded gives back exactly the text received.
  */
 function strictBase64(text: string): Buffer | null {
   if (text.length % 4 !== 0) return null;
@@ -101,14 +100,6 @@ export class Input {
     if (!bytes) throw new SerializationException(`${name} is not valid base64`);
     this.checkLength(name, "java.nio.HeapByteBuffer", bytes.length, rule);
     return bytes;
-  }
-
-  /**
-   * A blob member's base64 text, checked to be a string but not decoded: for a caller that may already
-   * know the text (and then need not decode it) and otherwise calls blob() for the same member.
-   */
-  blobText(name: string, rule: { required: true }): string {
-    return this.typed<string>(name, rule.required, "a base64-encoded string", (x) => typeof x === "string")!;
   }
 
   integer(name: string, rule: { min?: number; max?: number; required?: boolean } = {}): number | undefined {

@@ -1,6 +1,4 @@
 // What each KMS key spec is in node:crypto terms, and which usages and algorithms KMS allows with it.
-import { generateKeyPair, randomBytes } from "node:crypto";
-
 export const KEY_SPECS = [
   "SYMMETRIC_DEFAULT", "RSA_2048", "RSA_3072", "RSA_4096",
   "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
@@ -53,21 +51,6 @@ export const SPEC_INFO: Record<KeySpec, SpecInfo> = {
   ECC_NIST_P521: { usages: ["SIGN_VERIFY", "KEY_AGREEMENT"], signing: ["ECDSA_SHA_512"], curve: "secp521r1" },
   ECC_SECG_P256K1: { usages: ["SIGN_VERIFY", "KEY_AGREEMENT"], signing: ["ECDSA_SHA_256"], curve: "secp256k1" },
 };
-
-/**
- * New key material: 32 random bytes for a symmetric key, a PKCS#8 DER private key otherwise. Key pairs
- * are generated off the event loop (an RSA-4096 key takes a second or more), so other requests go on.
- */
-export async function generateMaterial(spec: KeySpec | DataKeyPairSpec): Promise<Buffer> {
-  if (spec === "SYMMETRIC_DEFAULT") return randomBytes(32);
-  const info = SPEC_INFO[spec];
-  const encoding = { privateKeyEncoding: { type: "pkcs8", format: "der" }, publicKeyEncoding: { type: "spki", format: "der" } } as const;
-  return new Promise((resolve, reject) => {
-    const done = (err: Error | null, _publicKey: Buffer, privateKey: Buffer) => (err ? reject(err) : resolve(privateKey));
-    if (info.modulusLength) generateKeyPair("rsa", { modulusLength: info.modulusLength, ...encoding }, done);
-    else generateKeyPair("ec", { namedCurve: info.curve!, ...encoding }, done);
-  });
-}
 
 export function encryptionAlgorithmsFor(spec: KeySpec, usage: KeyUsage): EncryptionAlgorithm[] | undefined {
   if (usage !== "ENCRYPT_DECRYPT") return undefined;

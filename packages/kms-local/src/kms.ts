@@ -1,68 +1,28 @@
-// The KMS service behind the HTTP front end: configuration, the store, and what every operation shares
-// (resolving key ids, ARNs and aliases; checking key state; authorizing against the key policy).
+// The KMS service behind the HTTP front end: configuration, the store, the Recipient verifier, and what
+// every operation shares: resolving key ids, ARNs and aliases, checking key state, authorizing against
+// the key policy. operations/operation.ts puts these together in the one order every operation follows.
+import { RequestConditions, type ConditionSources, type RequestFacts } from "./condition-keys.js";
 import {
-  AccessDeniedException, DisabledException, DryRunOperationException, InvalidArnException,
-  KMSInvalidStateException, NotFoundException,
+  AccessDeniedException, DisabledException, InvalidArnException, KMSInvalidStateException, MalformedPolicyDocumentException,
+  NotFoundException,
 } from "./errors.js";
-import type { Input } from "./input.js";
-import { evaluate, type ConditionContext } from "./policy.js";
-import type { Recipient, RecipientVerifier } from "./recipient.js";
-import { Store, type StoredKey } from "./store.js";
-
-export interface Caller {
-  accessKeyId: string;
-  principalArn: string;
-  account: string;
-}
+import type { KeySpec, KeyUsage } from "./key-specs.js";
+import { evaluate, parseKeyPolicy, type KeyPolicy } from "./policy.js";
+import type { RecipientVerifier } from "./recipient.js";
+import type { KeyState, Store, StoredKey } from "./store.js";
 
 export interface KmsSettings {
   region: string;
   account: string;
 }
 
+/** The state an operation needs its key in. */
+export type KeyStateRule = "enabled" | "not-pending-deletion" | "pending-deletion" | "any";
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const epochSeconds = (ms: number) => ms / 1000;
 export const b64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("base64");
-
-/**
- * A request's condition keys, looked up only for the keys a policy's conditions name (most policies name
- * none): nothing is built per request unless a condition asks for it.
- */
-class RequestConditions implements ConditionContext {
-  private contextValues?: Map<string, string[]>;
-  constructor(
-    private readonly caller: Caller,
-    private readonly encryptionContext: Record<string, string> | undefined,
-    private readonly recipient: Recipient | undefined,
-  ) {}
-
-  get(key: string): readonly string[] | undefined {
-    switch (key) {
-      case "aws:principalarn":
-        return [this.caller.principalArn];
-      case "aws:principalaccount":
-      case "kms:calleraccount":
-        return [this.caller.account];
-      case "kms:encryptioncontextkeys": {
-        const keys = this.encryptionContext ? Object.keys(this.encryptionContext) : [];
-        return keys.length ? keys : undefined;
-      }
-    }
-    if (key.startsWith("kms:encryptioncontext:")) return this.encryptionContextValues().get(key);
-    return this.recipient?.conditionValues.get(key);
-  }
-
-  /** kms:EncryptionContext:<key>, keys lower-cased as condition keys are (the last of a case-only clash wins). */
-  private encryptionContextValues(): Map<string, string[]> {
-    if (!this.contextValues) {
-      this.contextValues = new Map();
-      const context = this.encryptionContext ?? {};
-      for (const k of Object.keys(context)) this.contextValues.set(`kms:encryptioncontext:${k.toLowerCase()}`, [context[k]]);
-    }
-    return this.contextValues;
-  }
-}
 
 export class Kms {
   constructor(
@@ -78,17 +38,17 @@ export class Kms {
     return `arn:aws:kms:${this.settings.region}:${this.settings.account}:${aliasName}`;
   }
 
-  /** A key's record, dropping it first if its scheduled deletion date has passed. */
+  /** A key, unless its scheduled deletion date has passed (it is then deleted on the way). */
   private live(keyId: string): StoredKey | undefined {
     const key = this.store.keys.get(keyId);
     if (key && key.record.state === "PendingDeletion" && key.record.deletionDate! <= Date.now()) {
-      void this.store.removeKey(keyId).catch(() => undefined);
+      void this.store.removeKey(keyId).catch(() => undefined); // tried again on the next look-up if it fails
       return undefined;
     }
     return key;
   }
 
-  /** Ids of the keys that exist (keys whose deletion date has passed are dropped on the way). */
+  /** Ids of the keys that exist. */
   keyIds(): string[] {
     return [...this.store.keys.keys()].filter((id) => this.live(id) !== undefined);
   }
@@ -121,40 +81,52 @@ export class Kms {
     return key;
   }
 
-  /** Crypto operations need an enabled key. */
-  requireEnabled(key: StoredKey) {
-    const arn = this.keyArn(key.record.keyId);
-    if (key.record.state === "Disabled") throw new DisabledException(`${arn} is disabled.`);
-    if (key.record.state === "PendingDeletion") throw new KMSInvalidStateException(`${arn} is pending deletion.`);
+  /** Refuses a key (its record) that is not in the state an operation needs, as KMS words it. */
+  requireState(record: { keyId: string; state: KeyState }, rule: KeyStateRule) {
+    const arn = this.keyArn(record.keyId);
+    const state = record.state;
+    if (rule === "any") return;
+    if (rule === "pending-deletion") {
+      if (state !== "PendingDeletion") throw new KMSInvalidStateException(`${arn} is not pending deletion.`);
+      return;
+    }
+    if (state === "PendingDeletion") throw new KMSInvalidStateException(`${arn} is pending deletion.`);
+    if (rule === "enabled" && state === "Disabled") throw new DisabledException(`${arn} is disabled.`);
   }
 
-  /** The condition keys every request carries, plus those of the encryption context and recipient. */
-  conditionContext(caller: Caller, extra: { encryptionContext?: Record<string, string>; recipient?: Recipient } = {}): ConditionContext {
-    return new RequestConditions(caller, extra.encryptionContext, extra.recipient);
-  }
-
-  /** Evaluates the key policy; refuses as KMS words it. */
-  authorize(key: StoredKey, action: string, caller: Caller, context: ConditionContext) {
+  /** Evaluates the key policy for `action` (e.g. "Decrypt"); refuses as KMS words it. */
+  authorize(key: StoredKey, action: string, request: RequestFacts, operation?: ConditionSources["operation"], attestationPcrs?: ConditionSources["attestationPcrs"]) {
     const resource = this.keyArn(key.record.keyId);
-    const { decision } = evaluate(key.policy, {
-      callerArn: caller.principalArn,
-      principalArn: caller.principalArn,
-      principalAccount: caller.account,
-      action: `kms:${action}`,
-      resource,
-      context,
-    });
+    const decision = this.decide(key.policy, resource, action, { request, operation, attestationPcrs, region: this.settings.region, key: key.record });
     if (decision === "Allow") return;
     const why = decision === "ExplicitDeny"
       ? "with an explicit deny in a resource-based policy"
       : `because no resource-based policy allows the kms:${action} action`;
-    throw new AccessDeniedException(
-      `User: ${caller.principalArn} is not authorized to perform: kms:${action} on resource: ${resource} ${why}`,
-    );
+    throw new AccessDeniedException(`User: ${request.caller.arn} is not authorized to perform: kms:${action} on resource: ${resource} ${why}`);
   }
 
-  /** After every check has passed: a DryRun request stops here. */
-  dryRun(input: Input) {
-    if (input.boolean("DryRun")) throw new DryRunOperationException("The request would have succeeded, but the DryRun option is set.");
+  /**
+   * KMS's policy lockout safety check: a key policy being set (by CreateKey or PutKeyPolicy) must let the
+   * caller change it again, unless the request bypasses the check.
+   */
+  checkLockout(policy: { text: string; keyId: string; key: { keySpec: KeySpec; keyUsage: KeyUsage }; bypass: boolean }, request: RequestFacts) {
+    const parsed = parseKeyPolicy(policy.text);
+    if (policy.bypass) return;
+    const decision = this.decide(parsed, this.keyArn(policy.keyId), "PutKeyPolicy", { request, region: this.settings.region, key: policy.key });
+    if (decision !== "Allow") {
+      throw new MalformedPolicyDocumentException("The new key policy will not allow you to update the key policy in the future.");
+    }
+  }
+
+  private decide(policy: KeyPolicy, resource: string, action: string, sources: ConditionSources) {
+    const { caller } = sources.request;
+    return evaluate(policy, {
+      callerArn: caller.arn,
+      principalArn: caller.principalArn,
+      principalAccount: caller.account,
+      action: `kms:${action}`,
+      resource,
+      context: new RequestConditions(sources),
+    }).decision;
   }
 }

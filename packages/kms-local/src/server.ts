@@ -2,18 +2,25 @@
 // dispatched on X-Amz-Target "TrentService.<Operation>", and answered with a JSON body, an
 // x-amzn-RequestId and a Date header (Node's own; the AWS SDKs correct their clock from it). Errors are
 // {"__type", "message"} as KMS writes them ("Message" for AccessDeniedException); anything unexpected is
-// a KMSInternalException whose detail stays in the log.
+// a KMSInternalException whose detail stays in the log. Requests that HTTP itself refuses get their
+// status before the connection closes: 431 for headers over Node's limit, 400 for anything malformed.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { KmsError, KmsLocalConfigError, KMSInternalException, SerializationException, UnsupportedOperationException } from "./errors.js";
+import { createServer as createTlsServer } from "node:https";
+import { createSecureContext, TLSSocket } from "node:tls";
+import type { AddressInfo, Socket } from "node:net";
+import { nsmAttestationVerifier, type TrustedRoot } from "./attestation.js";
+import type { Credential } from "./caller.js";
+import {
+  KmsError, KmsLocalConfigError, KMSInternalException, SerializationException, UnknownOperationException,
+  UnsupportedOperationException,
+} from "./errors.js";
 import { FileStore } from "./file-store.js";
 import { Input } from "./input.js";
 import { Kms } from "./kms.js";
-import { OPERATIONS } from "./operations/index.js";
-import { nsmAttestationVerifier, type TrustedRoot } from "./attestation.js";
+import { KMS_OPERATIONS, OPERATIONS, run } from "./operations/index.js";
 import { RecipientVerifier, type AttestationVerifier } from "./recipient.js";
-import { SigV4Verifier, type Credential } from "./sigv4.js";
+import { SigV4Verifier } from "./sigv4.js";
 import { Store } from "./store.js";
 
 export const DEFAULT_ACCOUNT = "111122223333";
@@ -27,7 +34,7 @@ export interface KmsLocalOptions {
   port?: number;
   region?: string;
   account?: string;
-  /** Who may call, and as which principal. Default: one credential kms-local / kms-local. */
+  /** Who may call, and as which identity. Default: one credential kms-local / kms-local, an IAM user. */
   credentials?: Credential[];
   /** Roots that attestation documents in Recipient may chain to (DER or PEM), e.g. the simulated NSM's. */
   trustedRoots?: TrustedRoot[];
@@ -42,13 +49,48 @@ export interface KmsLocalOptions {
   maxBodyBytes?: number;
   /** Called with one line per request and with internal errors (which go to stderr when this is not set). */
   log?: (line: string) => void;
+  /** Serve HTTPS with this certificate (chain) and private key, PEM; plain HTTP when absent. */
+  tls?: KmsLocalTlsOptions;
+}
+
+export interface KmsLocalTlsOptions {
+  /** The server's certificate, PEM (intermediates may follow it). */
+  cert: string | Uint8Array;
+  /** Its private key, PEM. */
+  key: string | Uint8Array;
 }
 
 export const defaultCredential = (account = DEFAULT_ACCOUNT): Credential => ({
   accessKeyId: "kms-local",
   secretAccessKey: "kms-local",
-  principalArn: `arn:aws:iam::${account}:user/kms-local`,
+  arn: `arn:aws:iam::${account}:user/kms-local`,
 });
+
+/** An option as the caller set it on the object itself (an inherited property, e.g. on Object.prototype, is not an option). */
+function own<K extends keyof KmsLocalOptions>(options: KmsLocalOptions, name: K): KmsLocalOptions[K] | undefined {
+  return Object.prototype.hasOwnProperty.call(options, name) ? options[name] : undefined;
+}
+
+/** The `tls` option's own cert and key, checked by building a TLS context from them (a mismatched pair fails here). */
+function checkTlsOptions(tls: unknown): { cert: string; key: string } | undefined {
+  if (tls === undefined) return undefined;
+  const field = (name: string) => (typeof tls === "object" && tls !== null && Object.hasOwn(tls, name) ? (tls as Record<string, unknown>)[name] : undefined);
+  const cert = field("cert");
+  const key = field("key");
+  const isPem = (v: unknown): v is string | Uint8Array => (typeof v === "string" && v.length > 0) || (v instanceof Uint8Array && v.length > 0);
+  if (!isPem(cert) || !isPem(key)) throw new KmsLocalConfigError("tls must be { cert, key }, each a PEM string or bytes");
+  const pem = { cert: toPem(cert), key: toPem(key) };
+  try {
+    createSecureContext(pem);
+  } catch (cause) {
+    throw new KmsLocalConfigError(`cannot serve TLS with this certificate and key: ${(cause as Error).message}`, { cause });
+  }
+  return pem;
+}
+const toPem = (v: string | Uint8Array) => (typeof v === "string" ? v : Buffer.from(v).toString("latin1"));
+
+/** The client's address as aws:SourceIp gives it (an IPv4 client of a dual-stack socket without its ::ffff: prefix). */
+const sourceIpOf = (socket: Socket) => (socket.remoteAddress ?? "").replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
 
 const JSON_TYPE = "application/x-amz-json-1.1";
 const JSON_CONTENT = /^application\/(x-amz-)?json/;
@@ -61,29 +103,37 @@ export class KmsLocal {
     private readonly signatures: SigV4Verifier,
     private readonly maxBodyBytes: number,
     private readonly log: ((line: string) => void) | undefined,
+    private readonly scheme: "http" | "https",
   ) {}
 
   static async start(options: KmsLocalOptions = {}): Promise<KmsLocal> {
-    const region = options.region ?? DEFAULT_REGION;
-    const account = options.account ?? DEFAULT_ACCOUNT;
-    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (options === null || typeof options !== "object") throw new KmsLocalConfigError("options must be an object");
+    const region = own(options, "region") ?? DEFAULT_REGION;
+    const account = own(options, "account") ?? DEFAULT_ACCOUNT;
+    const maxBodyBytes = own(options, "maxBodyBytes") ?? DEFAULT_MAX_BODY_BYTES;
     // NaN, say, would make every comparison with it false: no body would ever be too large.
     if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new KmsLocalConfigError(`maxBodyBytes must be a positive integer, got ${String(maxBodyBytes)}`);
-    const persistence = options.dataDir ? await FileStore.open(options.dataDir, options.masterKeyFile) : null;
+    const credentials = own(options, "credentials") ?? [defaultCredential(account)];
+    if (!Array.isArray(credentials) || credentials.length === 0) throw new KmsLocalConfigError("credentials must be a non-empty array");
+    const signatures = new SigV4Verifier(credentials, region);
+    const log = own(options, "log");
+    const tls = checkTlsOptions(own(options, "tls"));
+    const dataDir = own(options, "dataDir");
+    const persistence = dataDir !== undefined ? await FileStore.open(dataDir, own(options, "masterKeyFile")) : null;
     let store: Store | undefined;
     try {
       store = await Store.open(persistence);
-      const verify = options.verifyAttestation ?? nsmAttestationVerifier(options.trustedRoots ?? [], options.trustAwsRoot ?? true);
+      const verify = own(options, "verifyAttestation") ?? nsmAttestationVerifier(own(options, "trustedRoots") ?? [], own(options, "trustAwsRoot") ?? true);
       const kms = new Kms({ region, account }, store, new RecipientVerifier(verify));
-      kms.keyIds(); // drops keys whose scheduled deletion date passed while kms-local was not running
-      const signatures = new SigV4Verifier(options.credentials ?? [defaultCredential(account)], region);
-      const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 });
-      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, options.log);
+      kms.keyIds(); // deletes keys whose scheduled deletion date passed while kms-local was not running
+      const serverOptions = { requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 };
+      const server: Server = tls ? createTlsServer({ ...serverOptions, ...tls }) : createServer(serverOptions);
+      const local = new KmsLocal(kms, server, signatures, maxBodyBytes, log, tls ? "https" : "http");
       server.on("request", (req, res) => local.receive(req, res));
-      server.on("clientError", (_err, socket) => socket.destroy());
+      server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => refuse(err, socket));
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
-        server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+        server.listen(own(options, "port") ?? 0, own(options, "host") ?? "127.0.0.1", () => {
           server.off("error", reject);
           resolve();
         });
@@ -102,10 +152,10 @@ export class KmsLocal {
   get host(): string {
     return (this.server.address() as AddressInfo).address;
   }
-  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000. */
+  /** The endpoint to give a KMS client, e.g. http://127.0.0.1:4000 (https:// when serving TLS). */
   get endpoint(): string {
     const host = this.host.includes(":") ? `[${this.host}]` : this.host;
-    return `http://${host}:${this.port}`;
+    return `${this.scheme}://${host}:${this.port}`;
   }
 
   async close(): Promise<void> {
@@ -118,10 +168,11 @@ export class KmsLocal {
 
   /**
    * Reads the body up to the limit, then handles the request; a body over the limit is answered at once
-   * (and the connection closed after it). Plain listeners rather than a promise: this runs per request.
+   * (and the connection closed after it).
    */
   private receive(req: IncomingMessage, res: ServerResponse) {
     const requestId = randomUUID();
+    const receivedAt = new Date();
     const limit = this.maxBodyBytes;
     const tooLarge = () => {
       res.setHeader("Connection", "close");
@@ -149,7 +200,7 @@ export class KmsLocal {
     req.on("end", () => {
       if (done) return;
       done = true;
-      void this.handle(req, res, requestId, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+      void this.handle(req, res, requestId, Buffer.concat(chunks, size), receivedAt);
     });
     req.on("error", () => {
       done = true;
@@ -171,7 +222,7 @@ export class KmsLocal {
     res.end(body);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer) {
+  private async handle(req: IncomingMessage, res: ServerResponse, requestId: string, body: Buffer, receivedAt: Date) {
     const started = this.log ? process.hrtime.bigint() : 0n;
     let operation = "-";
     let outcome: Record<string, unknown> | KmsError;
@@ -188,9 +239,10 @@ export class KmsLocal {
       const caller = await this.signatures.verify({ method: req.method, url, headers: req.headers, body });
       const m = typeof target === "string" ? TARGET.exec(target) : null;
       operation = m?.[1] ?? String(target ?? "-");
-      const run = m ? OPERATIONS[m[1]] : undefined;
-      if (!run) throw new UnsupportedOperationException(`Operation ${operation} is not supported by kms-local.`);
-      outcome = await run(this.kms, Input.parse(body), caller);
+      if (!m || !KMS_OPERATIONS.has(m[1])) throw new UnknownOperationException(`Unknown operation ${operation}`);
+      const spec = OPERATIONS.get(m[1]);
+      if (!spec) throw new UnsupportedOperationException(`Operation ${operation} is not supported by kms-local.`);
+      outcome = await run(spec, this.kms, Input.parse(body), { caller, sourceIp: sourceIpOf(req.socket), receivedAt, secureTransport: req.socket instanceof TLSSocket });
     } catch (e) {
       if (e instanceof KmsError) outcome = e;
       else {
@@ -207,4 +259,19 @@ export class KmsLocal {
       this.log(`${operation} ${outcome instanceof KmsError ? outcome.code : "OK"} ${ms.toFixed(1)}ms ${requestId}`);
     }
   }
+}
+
+const REFUSALS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/** Answers what Node's HTTP parser refused with a status, and closes the connection. */
+function refuse(err: NodeJS.ErrnoException, socket: Socket) {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = REFUSALS[err.code ?? ""] ?? "400 Bad Request";
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }

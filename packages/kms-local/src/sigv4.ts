@@ -1,67 +1,38 @@
 // SigV4 verification of incoming requests. The expected signature is computed by @smithy/signature-v4
 // (the signer the AWS SDKs themselves use) over the headers the client says it signed, with the body's
 // real SHA-256, and compared in constant time. Refusals are the errors and messages AWS services use.
-import * as nodeCrypto from "node:crypto";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { checkCredential, type Caller, type Credential } from "./caller.js";
 import {
-  IncompleteSignatureException, InvalidSignatureException, MissingAuthenticationTokenException, UnrecognizedClientException,
+  IncompleteSignatureException, InvalidSignatureException, KmsLocalConfigError, MissingAuthenticationTokenException,
+  UnrecognizedClientException,
 } from "./errors.js";
-import type { Caller } from "./kms.js";
-
-export interface Credential {
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Required in requests signed with this credential when set. */
-  sessionToken?: string;
-  /** The IAM principal this credential stands for, e.g. arn:aws:iam::111122223333:user/alice. */
-  principalArn: string;
-}
 
 type Data = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: Data) =>
   typeof d === "string" ? Buffer.from(d, "utf8") : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
 
-// node:crypto's one-shot hash (Node >= 20.12) skips the Hash object; older Node 20 falls back to one.
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: Buffer, enc: "buffer") => Buffer }).hash;
-const sha256 = (data: Buffer): Buffer => (oneShot ? oneShot("sha256", data, "buffer") : createHash("sha256").update(data).digest());
+const sha256 = (data: Buffer): Buffer => createHash("sha256").update(data).digest();
 
-/**
- * HMACs whose key is a credential's secret text come out the same on every request: smithy hashes the
- * credential (secret, access key id) for its signing-key cache key on every call, and derives the key
- * from "AWS4" + secret and the date once a day. They are kept here (a few per credential and day), so a
- * request costs only the HMACs that involve its own content.
- */
-const secretHmacs = new Map<string, Uint8Array>();
-const SECRET_HMACS_MAX = 256;
-
-/**
- * SHA-256 and HMAC-SHA-256 from node:crypto, in the Checksum shape the smithy signer expects. Input is
- * collected and hashed in one go (node's one-shot hash for plain hashes, cheaper than a Hash object).
- */
+/** SHA-256, or HMAC-SHA-256 when given a secret, from node:crypto in the Checksum shape the smithy signer expects. */
 class NodeSha256 {
-  private parts: Buffer[] = [];
-  constructor(private readonly secret?: Data) {}
+  private hash: Hash | Hmac;
+  constructor(private readonly secret?: Data) {
+    this.hash = this.fresh();
+  }
+  private fresh() {
+    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(this.secret));
+  }
   update(data: Data) {
-    this.parts.push(bytes(data));
+    this.hash.update(bytes(data));
   }
   digest(): Promise<Uint8Array> {
-    const input = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-    const secret = this.secret;
-    if (secret === undefined) return Promise.resolve(sha256(input));
-    if (typeof secret !== "string") return Promise.resolve(createHmac("sha256", bytes(secret)).update(input).digest());
-    const memo = `${secret.length}:${secret}${input.toString("latin1")}`;
-    let mac = secretHmacs.get(memo);
-    if (!mac) {
-      mac = createHmac("sha256", secret).update(input).digest();
-      if (secretHmacs.size >= SECRET_HMACS_MAX) secretHmacs.delete(secretHmacs.keys().next().value!);
-      secretHmacs.set(memo, mac);
-    }
-    return Promise.resolve(mac);
+    return Promise.resolve(this.hash.digest());
   }
   reset() {
-    this.parts = [];
+    this.hash = this.fresh();
   }
 }
 
@@ -88,7 +59,6 @@ type RequestSigner = { sign(request: object, options: object): Promise<{ headers
 interface Signer {
   credential: Credential;
   signer: RequestSigner;
-  /** The caller a verified request of this credential is (one object, made once). */
   caller: Caller;
 }
 
@@ -108,21 +78,20 @@ function authorizationParts(params: string): { credential?: string; signedHeader
 }
 const SEPARATOR = /,\s*/;
 const SIGNATURE_IN_HEADER = /Signature=([0-9a-f]{64})$/;
-const ACCOUNT_OF_PRINCIPAL = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
 const MISMATCH =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
 export class SigV4Verifier {
   private readonly signers = new Map<string, Signer>();
-  /** signableHeaders / unsignableHeaders sets for each SignedHeaders list seen (clients send one or two). */
-  private readonly headerSets = new Map<string, { names: string[]; signable: Set<string>; unsignable: Set<string> | undefined }>();
 
   constructor(
-    credentials: Credential[],
+    credentials: readonly unknown[],
     private readonly region: string,
     private readonly now: () => number = Date.now,
   ) {
-    for (const credential of credentials) {
+    for (const given of credentials) {
+      const { credential, caller } = checkCredential(given);
+      if (this.signers.has(credential.accessKeyId)) throw new KmsLocalConfigError(`the access key ${credential.accessKeyId} is given twice`);
       const signer = new SignatureV4({
         credentials: { accessKeyId: credential.accessKeyId, secretAccessKey: credential.secretAccessKey, sessionToken: credential.sessionToken },
         region,
@@ -130,23 +99,8 @@ export class SigV4Verifier {
         sha256: NodeSha256,
         applyChecksum: false,
       }) as unknown as RequestSigner;
-      const account = ACCOUNT_OF_PRINCIPAL.exec(credential.principalArn)?.[1] ?? "";
-      const caller = Object.freeze({ accessKeyId: credential.accessKeyId, principalArn: credential.principalArn, account });
       this.signers.set(credential.accessKeyId, { credential, signer, caller });
     }
-  }
-
-  private headerSet(signedHeaders: string) {
-    let set = this.headerSets.get(signedHeaders);
-    if (!set) {
-      const names = signedHeaders.split(";");
-      // The body's hash goes to the signer as a header so that it does not hash again; unless the client
-      // signed that header, it stays out of the canonical headers.
-      set = { names, signable: new Set(names), unsignable: names.includes("x-amz-content-sha256") ? undefined : new Set(["x-amz-content-sha256"]) };
-      if (this.headerSets.size >= 64) this.headerSets.clear(); // a client inventing lists cannot grow it
-      this.headerSets.set(signedHeaders, set);
-    }
-    return set;
   }
 
   /** Returns the caller, or throws the KMS error for the request's authentication failure. */
@@ -203,7 +157,11 @@ export class SigV4Verifier {
       throw new InvalidSignatureException("The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
 
-    const { names, signable, unsignable } = this.headerSet(signedHeaders);
+    const names = signedHeaders.split(";");
+    const signable = new Set(names);
+    // The body's hash goes to the signer as a header so that it does not hash again; unless the client
+    // signed that header, it stays out of the canonical headers.
+    const unsignable = signable.has("x-amz-content-sha256") ? undefined : new Set(["x-amz-content-sha256"]);
     if (!signable.has("host")) throw new InvalidSignatureException("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
     const headers: Record<string, string> = { "x-amz-content-sha256": bodyHash };
     for (const name of names) {

@@ -1,5 +1,5 @@
 // nitro-kms policy simulate: one request against a key policy, through kms-local's evaluator.
-import { attestationConditionValues, KmsError, parseKeyPolicy, type KeyPolicy } from "@nitro-enclaves-sdk/kms-local";
+import { KmsError, parseKeyPolicy, type KeyPolicy } from "@nitro-enclaves-sdk/kms-local";
 import { parseCommandLine } from "../args.js";
 import { readAttestationFile } from "../attestation-file.js";
 import { readEncryptionContext } from "../encryption-context.js";
@@ -93,7 +93,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     caller: values.as,
     action: values.action,
     encryptionContext,
-    ...(pcrs && { attestation: attestationConditionValues(pcrs) }),
+    ...(pcrs && { attestationPcrs: pcrs }),
     ...(values["key-arn"] !== undefined && { keyArn: values["key-arn"] }),
   });
   io.out(values.json ? `${JSON.stringify(simulation)}\n` : describe(simulation));

@@ -2,9 +2,7 @@
 // its statements, so that the linter reads actions, principals and conditions exactly as the emulator
 // (and KMS, as far as the emulator follows it) does.
 import { createHash } from "node:crypto";
-import {
-  attestationConditionValues, evaluate, type KeyPolicy, type PolicyCondition, type PolicyDecision, type PolicyStatement,
-} from "@nitro-enclaves-sdk/kms-local";
+import { evaluate, type KeyPolicy, type PolicyCondition, type PolicyDecision, type PolicyStatement } from "@nitro-enclaves-sdk/kms-local";
 import { readPrincipalArn, type Principal } from "../arn.js";
 import { BOOT_MEASUREMENTS } from "../pcr.js";
 import { requestAs, type RequestFacts } from "./request.js";
@@ -74,9 +72,9 @@ export function denyFor(statements: readonly PolicyStatement[], caller: ProbeCal
 }
 
 /**
- * The attestation values of an enclave running an image that no policy names, as an attacker could bring:
- * PCRs 0-15 as an NSM reports them, 0-4 and 8 set, the others zero.
+ * The PCRs of an enclave running an image that no policy names, as an attacker could bring: PCRs 0-15 as an
+ * NSM reports them, 0-4 and 8 set, the others zero.
  */
-export const FOREIGN_IMAGE: ReadonlyMap<string, readonly string[]> = attestationConditionValues(
-  new Map(Array.from({ length: 16 }, (_, i) => [i, BOOT_MEASUREMENTS.has(i) ? createHash("sha384").update(`an image nobody named, PCR${i}`).digest() : new Uint8Array(48)])),
+export const FOREIGN_IMAGE: ReadonlyMap<number, Uint8Array> = new Map(
+  Array.from({ length: 16 }, (_, i) => [i, BOOT_MEASUREMENTS.has(i) ? createHash("sha384").update(`an image nobody named, PCR${i}`).digest() : new Uint8Array(48)]),
 );

@@ -31,7 +31,7 @@ export function releasePaths(policy: KeyPolicy): readonly ReleasePath[] {
         if (!coversAction(statement, caller, action)) continue;
         // ReEncryptFrom never carries an attestation document: an attested statement never allows it.
         if (attested && action === "kms:ReEncryptFrom") continue;
-        const closedBy = denyFor(policy.statements, caller, action) && denyFor(policy.statements, caller, action, { attestation: FOREIGN_IMAGE });
+        const closedBy = denyFor(policy.statements, caller, action) && denyFor(policy.statements, caller, action, { attestationPcrs: FOREIGN_IMAGE });
         found.push({ statement, caller, action, attested, ...(closedBy && { closedBy }) });
       }
     }

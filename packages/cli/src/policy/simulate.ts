@@ -25,10 +25,13 @@ export interface Simulation {
   readonly action: string;
 }
 
+const isPcrMap = (value: unknown) =>
+  value instanceof Map && [...value].every(([index, bytes]) => Number.isInteger(index) && index >= 0 && bytes instanceof Uint8Array);
+
 export function simulateKeyPolicy(policy: KeyPolicy, given: SimulatedRequest): Simulation {
   const request = ownProperties(given);
   if (typeof request.caller !== "string" || typeof request.action !== "string") throw new UsageError("the caller and the action must be strings");
-  if (!(request.attestation === undefined || request.attestation instanceof Map)) throw new UsageError("the attestation values must be a Map");
+  if (!(request.attestationPcrs === undefined || isPcrMap(request.attestationPcrs))) throw new UsageError("the attestation PCRs must be a Map of PCR index to bytes");
   if (!(request.encryptionContext === undefined || request.encryptionContext instanceof Map)) throw new UsageError("the encryption context must be a Map");
   const caller = readPrincipalArn(request.caller);
   if (!caller) throw new UsageError(`the caller must be an IAM user, role or account root ARN or an STS session ARN, got '${request.caller}'`);

@@ -6,8 +6,14 @@ import type { EnclaveHandle } from "@nitro-enclaves-sdk/nsm";
 import { AttestationUnavailableError } from "../errors.js";
 import { ownProperty } from "../own-property.js";
 
-/** What the plugin needs of an enclave handle (`EnclaveHandle` from @nitro-enclaves-sdk/nsm has both). */
-export type RecipientHandle = Pick<EnclaveHandle, "recipient" | "decryptKMSEnvelopedKey">;
+/**
+ * What the plugin needs of an enclave handle (`EnclaveHandle` from @nitro-enclaves-sdk/nsm has both;
+ * decryptKMSEnvelopedKey may also answer with a promise, as a handle made on first use does).
+ */
+export interface RecipientHandle {
+  recipient: EnclaveHandle["recipient"];
+  decryptKMSEnvelopedKey(ciphertextForRecipient: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
 
 export interface KmsRecipient {
   AttestationDocument: Uint8Array;

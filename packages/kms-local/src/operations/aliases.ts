@@ -1,11 +1,11 @@
-// Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases.
-import {
-  AlreadyExistsException, InvalidAliasNameException, InvalidMarkerException, KMSInvalidStateException,
-  NotFoundException, ValidationException,
-} from "../errors.js";
+// Aliases: CreateAlias, UpdateAlias, DeleteAlias, ListAliases. The key policy of the key an alias points
+// to (and, for UpdateAlias, of the key it is moved to) authorizes the change.
+import { AlreadyExistsException, InvalidAliasNameException, NotFoundException, ValidationException } from "../errors.js";
 import type { Input } from "../input.js";
 import { epochSeconds, type Kms } from "../kms.js";
-import { keyIdRule, type Operation } from "./types.js";
+import type { StoredKey } from "../store.js";
+import { keyIdRule, namedKey, page, pageRequest, requiredKeyId } from "./members.js";
+import { operation } from "./operation.js";
 
 function aliasName(input: Input): string {
   const name = input.string("AliasName", { required: true, min: 1, max: 256, pattern: /^[a-zA-Z0-9:/_-]+$/ });
@@ -17,82 +17,80 @@ function aliasName(input: Input): string {
 }
 
 /** An alias's target: a key id or key ARN (not another alias), of a key not pending deletion. */
-function target(kms: Kms, input: Input) {
-  const key = kms.resolveKey(input.string("TargetKeyId", { ...keyIdRule, required: true }), { aliases: false });
-  if (key.record.state === "PendingDeletion") throw new KMSInvalidStateException(`${kms.keyArn(key.record.keyId)} is pending deletion.`);
-  return key;
+const target = { resolve: (kms: Kms, r: { target: string }) => kms.resolveKey(r.target, { aliases: false }), state: "not-pending-deletion" } as const;
+
+/** The key an existing alias points to (an alias whose key is gone needs no key's permission). */
+function currentTarget(kms: Kms, r: { name: string }): StoredKey | undefined {
+  const alias = kms.store.aliases.get(r.name);
+  if (!alias) throw new NotFoundException(`Alias ${kms.aliasArn(r.name)} is not found.`);
+  return kms.store.keys.get(alias.targetKeyId);
 }
 
-export const CreateAlias: Operation = async (kms, input, caller) => {
-  const name = aliasName(input);
-  const key = target(kms, input);
-  kms.authorize(key, "CreateAlias", caller, kms.conditionContext(caller));
-  if (kms.store.aliases.has(name)) throw new AlreadyExistsException(`An alias with the name ${kms.aliasArn(name)} already exists`);
-  const now = Date.now();
-  await kms.store.putAlias({ aliasName: name, targetKeyId: key.record.keyId, creationDate: now, lastUpdatedDate: now });
-  return {};
-};
+const isSymmetric = (key: StoredKey) => key.record.keySpec === "SYMMETRIC_DEFAULT";
 
-export const UpdateAlias: Operation = async (kms, input, caller) => {
-  const name = aliasName(input);
-  const key = target(kms, input);
-  const alias = kms.store.aliases.get(name);
-  if (!alias) throw new NotFoundException(`Alias ${kms.aliasArn(name)} is not found.`);
-  const current = kms.store.keys.get(alias.targetKeyId);
-  if (current) {
-    kms.authorize(current, "UpdateAlias", caller, kms.conditionContext(caller));
-    const sameKind = (current.record.keySpec === "SYMMETRIC_DEFAULT") === (key.record.keySpec === "SYMMETRIC_DEFAULT");
-    if (!sameKind || current.record.keyUsage !== key.record.keyUsage) {
+export const CreateAlias = operation({
+  read: (input: Input) => ({ name: aliasName(input), target: requiredKeyId(input, "TargetKeyId") }),
+  keys: [{ ...target, action: "CreateAlias" }],
+  async act({ kms, request, keys }) {
+    const now = Date.now();
+    await kms.store.changeAlias(request.name, (current) => {
+      if (current) throw new AlreadyExistsException(`An alias with the name ${kms.aliasArn(request.name)} already exists`);
+      return { aliasName: request.name, targetKeyId: keys[0]!.record.keyId, creationDate: now, lastUpdatedDate: now };
+    });
+    return {};
+  },
+});
+
+export const UpdateAlias = operation({
+  read: (input: Input) => ({ name: aliasName(input), target: requiredKeyId(input, "TargetKeyId") }),
+  keys: [
+    { resolve: currentTarget, state: "any", action: "UpdateAlias" },
+    { ...target, action: "UpdateAlias" },
+  ],
+  async act({ kms, request, keys: [current, next] }) {
+    if (current && (isSymmetric(current) !== isSymmetric(next!) || current.record.keyUsage !== next!.record.keyUsage)) {
       throw new ValidationException("The alias must be associated with a key of the same type (symmetric or asymmetric) and key usage.");
     }
-  }
-  kms.authorize(key, "UpdateAlias", caller, kms.conditionContext(caller));
-  await kms.store.putAlias({ ...alias, targetKeyId: key.record.keyId, lastUpdatedDate: Date.now() });
-  return {};
-};
+    await kms.store.changeAlias(request.name, (alias) => {
+      if (!alias) throw new NotFoundException(`Alias ${kms.aliasArn(request.name)} is not found.`);
+      return { ...alias, targetKeyId: next!.record.keyId, lastUpdatedDate: Date.now() };
+    });
+    return {};
+  },
+});
 
-export const DeleteAlias: Operation = async (kms, input, caller) => {
-  const name = aliasName(input);
-  const alias = kms.store.aliases.get(name);
-  if (!alias) throw new NotFoundException(`Alias ${kms.aliasArn(name)} is not found.`);
-  const key = kms.store.keys.get(alias.targetKeyId);
-  if (key) kms.authorize(key, "DeleteAlias", caller, kms.conditionContext(caller));
-  await kms.store.removeAlias(name);
-  return {};
-};
+export const DeleteAlias = operation({
+  read: (input: Input) => ({ name: aliasName(input) }),
+  keys: [{ resolve: currentTarget, state: "any", action: "DeleteAlias" }],
+  async act({ kms, request }) {
+    await kms.store.changeAlias(request.name, (alias) => {
+      if (!alias) throw new NotFoundException(`Alias ${kms.aliasArn(request.name)} is not found.`);
+      return null;
+    });
+    return {};
+  },
+});
 
-export const ListAliases: Operation = async (kms, input, caller) => {
-  const keyId = input.string("KeyId", keyIdRule);
-  const limit = input.integer("Limit", { min: 1, max: 1000 }) ?? 100;
-  const marker = input.string("Marker", { min: 1, max: 1024, pattern: /^[\u0020-\u00FF]*$/ });
+const optionalKey = namedKey(false);
 
-  let filter: string | undefined;
-  if (keyId !== undefined) {
-    const key = kms.resolveKey(keyId, { aliases: false });
-    kms.authorize(key, "ListAliases", caller, kms.conditionContext(caller));
-    filter = key.record.keyId;
-  }
-  const all = [...kms.store.aliases.values()]
-    .filter((a) => filter === undefined || a.targetKeyId === filter)
-    .sort((a, b) => (a.aliasName < b.aliasName ? -1 : a.aliasName > b.aliasName ? 1 : 0));
-  let start = 0;
-  if (marker !== undefined) {
-    const after = Buffer.from(marker, "base64url").toString("utf8");
-    if (!after.startsWith("alias/")) throw new InvalidMarkerException("Invalid marker");
-    start = all.findIndex((a) => a.aliasName > after);
-    if (start < 0) start = all.length;
-  }
-  const page = all.slice(start, start + limit);
-  const truncated = start + limit < all.length;
-  return {
-    Aliases: page.map((a) => ({
-      AliasName: a.aliasName,
-      AliasArn: kms.aliasArn(a.aliasName),
-      TargetKeyId: a.targetKeyId,
-      CreationDate: epochSeconds(a.creationDate),
-      LastUpdatedDate: epochSeconds(a.lastUpdatedDate),
-    })),
-    NextMarker: truncated ? Buffer.from(page[page.length - 1].aliasName).toString("base64url") : undefined,
-    Truncated: truncated,
-  };
-};
+export const ListAliases = operation({
+  read: (input: Input) => ({ keyId: input.string("KeyId", keyIdRule), ...pageRequest(input) }),
+  keys: [{ resolve: (kms, r) => (r.keyId === undefined ? undefined : optionalKey(kms, { keyId: r.keyId })), state: "any", action: "ListAliases" }],
+  act({ kms, request, keys: [filter] }) {
+    const all = [...kms.store.aliases.values()]
+      .filter((a) => filter === undefined || a.targetKeyId === filter.record.keyId)
+      .sort((a, b) => (a.aliasName < b.aliasName ? -1 : a.aliasName > b.aliasName ? 1 : 0));
+    const { items, truncated, nextMarker } = page(all, (a) => a.aliasName, request, (after) => after.startsWith("alias/"));
+    return {
+      Aliases: items.map((a) => ({
+        AliasName: a.aliasName,
+        AliasArn: kms.aliasArn(a.aliasName),
+        TargetKeyId: a.targetKeyId,
+        CreationDate: epochSeconds(a.creationDate),
+        LastUpdatedDate: epochSeconds(a.lastUpdatedDate),
+      })),
+      NextMarker: nextMarker,
+      Truncated: truncated,
+    };
+  },
+});

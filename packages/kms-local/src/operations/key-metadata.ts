@@ -25,5 +25,7 @@ export function keyMetadata(kms: Kms, key: StoredKey): Record<string, unknown> {
     KeyAgreementAlgorithms: usage === "KEY_AGREEMENT" ? ["ECDH"] : undefined,
     MultiRegion: false,
     PendingDeletionWindowInDays: r.state === "PendingDeletion" ? r.pendingWindowInDays : undefined,
+    // Present for symmetric encryption keys (those KMS can rotate), as in KMS.
+    CurrentKeyMaterialId: r.keySpec === "SYMMETRIC_DEFAULT" ? key.keyMaterialId : undefined,
   };
 }

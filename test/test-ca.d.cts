@@ -1,0 +1,6 @@
+export interface TestCa {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+export function createTestCa(names?: string[]): TestCa;
