@@ -21,15 +21,16 @@ import { startKmsLocalProcess } from "./kms-local-process.mjs";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
-const load = (pkg) => {
+const load = (pkg, file = "index.js") => {
   try {
-    return require(join(root, "packages", pkg, "dist/cjs/index.js"));
+    return require(join(root, "packages", pkg, "dist/cjs", file));
   } catch (e) {
     console.error(`cannot load packages/${pkg}/dist: run \`pnpm build\` first (${e.message})`);
     process.exit(1);
   }
 };
-const { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } = load("nsm");
+const { EnclaveHandle, parseAttestation } = load("nsm");
+const { SimulatedNsm, createSimulatorCa } = load("nsm", "simulator/index.js");
 const { KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand } = load("client-kms");
 const { enclaveRecipient } = load("enclave");
 
