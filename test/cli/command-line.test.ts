@@ -62,11 +62,16 @@ describe("the dispatcher", () => {
     oneLineError(r, message);
   });
 
-  test.each([["generate"], ["lint"], ["simulate"]])("policy %s --help: its usage and exit codes on stdout, exit 0", (name) => {
-    const r = spawnNitroKms(["policy", name, "--help"]);
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(new RegExp(`^usage: nitro-kms policy ${name} `));
-    expect(r.stdout).toMatch(/Exit codes: 0 /);
+  test.each([
+    ["policy generate"], ["policy lint"], ["policy simulate"], ["decrypt"], ["genkey"], ["genrandom"], ["genkeypair"], ["derive-shared-secret"], ["encrypt"],
+    ["attest"], ["describe-nsm"], ["describe-pcr"], ["extend-pcr"], ["lock-pcr"], ["verify-attestation"], ["doctor"],
+  ])("%s --help (and -h): its usage and exit codes on stdout, exit 0", (name) => {
+    for (const flag of ["--help", "-h"]) {
+      const r = spawnNitroKms([...name.split(" "), flag]);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expect(r.stdout).toMatch(new RegExp(`^usage: nitro-kms ${name} `));
+      expect(r.stdout).toMatch(/Exit codes: 0 /);
+    }
   });
 
   test.each([
