@@ -73,7 +73,7 @@ describe("describe-pcr, extend-pcr, lock-pcr", () => {
     [["describe-pcr", "32"], "nitro-kms describe-pcr: N must be a PCR index from 0 to 31, got '32'"],
     [["describe-pcr", "03"], "nitro-kms describe-pcr: N must be a PCR index from 0 to 31, got '03'"],
     [["describe-pcr"], "nitro-kms describe-pcr: N is missing"],
-    [["extend-pcr", "16"], "nitro-kms extend-pcr: --data is required"],
+    [["extend-pcr", "16"], "nitro-kms extend-pcr: --data must be set"],
     [["extend-pcr", "16", "--data", "not base64!"], "nitro-kms extend-pcr: --data must be base64"],
     [["extend-pcr", "16", "--data", ""], "nitro-kms extend-pcr: --data must hold 1 to 4000 bytes, got 0"],
     [["describe-pcr", "1", "--pcr", `16=${IMAGE}`], "nitro-kms describe-pcr: --pcr 16: only PCRs 0-15 are set at boot"],

@@ -1,9 +1,8 @@
 // nitro-kms decrypt: kmstool_enclave_cli decrypt. KMS Decrypt with this enclave's attestation document;
 // the plaintext comes back encrypted to the enclave's key and is decrypted here.
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
-import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { member, withKms } from "../kms-client.js";
@@ -46,9 +45,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(help);
     return EXIT_CODES.ok;
   }
-  if (values.ciphertext === undefined) throw new UsageError("--ciphertext must be set");
   const input = {
-    CiphertextBlob: readBase64("--ciphertext", values.ciphertext, { max: MAX_CIPHERTEXT_BYTES }),
+    CiphertextBlob: readBase64("--ciphertext", required("--ciphertext", values.ciphertext), { max: MAX_CIPHERTEXT_BYTES }),
     ...(values["key-id"] !== undefined && { KeyId: readKeyId("--key-id", values["key-id"]) }),
     ...(values["encryption-algorithm"] !== undefined && { EncryptionAlgorithm: readChoice("--encryption-algorithm", values["encryption-algorithm"], ENCRYPTION_ALGORITHMS) }),
     ...encryptionContextMember("--encryption-context", values["encryption-context"]),

@@ -1,8 +1,7 @@
 // nitro-kms derive-shared-secret: KMS DeriveSharedSecret (ECDH between a KMS key agreement key and a peer's
 // public key) with this enclave's attestation document; the secret comes back encrypted to the enclave's key.
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
-import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { member, withKms } from "../kms-client.js";
@@ -34,12 +33,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(help);
     return EXIT_CODES.ok;
   }
-  if (values["key-id"] === undefined) throw new UsageError("--key-id must be set");
-  if (values["public-key"] === undefined) throw new UsageError("--public-key must be set");
   const input = {
-    KeyId: readKeyId("--key-id", values["key-id"]),
+    KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
     KeyAgreementAlgorithm: "ECDH" as const,
-    PublicKey: readBase64("--public-key", values["public-key"], { max: MAX_PUBLIC_KEY_BYTES }),
+    PublicKey: readBase64("--public-key", required("--public-key", values["public-key"]), { max: MAX_PUBLIC_KEY_BYTES }),
   };
   const settings = readKmsOptions(values);
   const output = await withKms(settings, { attested: true }, (kms, sdk) => kms.send(new sdk.DeriveSharedSecretCommand(input)));

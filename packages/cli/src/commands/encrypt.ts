@@ -1,6 +1,6 @@
 // nitro-kms encrypt: KMS Encrypt. It releases nothing, so it carries no attestation document (KMS takes
 // none for it); it is here so that an enclave script can seal data with the same tool and credentials.
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
 import { UsageError } from "../errors.js";
@@ -48,7 +48,6 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(help);
     return EXIT_CODES.ok;
   }
-  if (values["key-id"] === undefined) throw new UsageError("--key-id must be set");
   if ((values.plaintext === undefined) === (values["plaintext-file"] === undefined)) throw new UsageError("give --plaintext or --plaintext-file (one of them)");
   const plaintext =
     values.plaintext !== undefined
@@ -57,7 +56,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   if (plaintext.length === 0) throw new UsageError("the plaintext is empty (KMS encrypts 1 to 4096 bytes)");
   try {
     const input = {
-      KeyId: readKeyId("--key-id", values["key-id"]),
+      KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
       Plaintext: plaintext,
       ...(values["encryption-algorithm"] !== undefined && { EncryptionAlgorithm: readChoice("--encryption-algorithm", values["encryption-algorithm"], ENCRYPTION_ALGORITHMS) }),
       ...encryptionContextMember("--encryption-context", values["encryption-context"]),

@@ -1,7 +1,6 @@
 // nitro-kms extend-pcr N --data B64: PCR N becomes SHA-384(PCR N || data).
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { readBase64 } from "../base64.js";
-import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { NSM_HELP, NSM_OPTIONS, readNsmOptions, withNsmClient } from "../nsm-options.js";
@@ -33,8 +32,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return EXIT_CODES.ok;
   }
   const index = readPcrIndex("N", positionals[0]);
-  if (values.data === undefined) throw new UsageError("--data is required");
-  const data = readBase64("--data", values.data, { max: MAX_DATA_BYTES });
+  const data = readBase64("--data", required("--data", values.data), { max: MAX_DATA_BYTES });
   const updated = await withNsmClient(readNsmOptions(values), (nsm) => nsm.extendPcr(index, data));
   const value = Buffer.from(updated).toString("hex");
   io.out(values.json ? jsonText({ index, value }) : `PCR${index}: ${value}\n`);

@@ -1,9 +1,8 @@
 // nitro-kms genkey: kmstool_enclave_cli genkey. KMS GenerateDataKey with this enclave's attestation
 // document: the data key in plaintext (encrypted to the enclave's key on the way) and under the KMS key.
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
-import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { member, withKms } from "../kms-client.js";
@@ -41,11 +40,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(help);
     return EXIT_CODES.ok;
   }
-  if (values["key-id"] === undefined) throw new UsageError("--key-id must be set");
-  if (values["key-spec"] === undefined) throw new UsageError("--key-spec must be set");
   const input = {
-    KeyId: readKeyId("--key-id", values["key-id"]),
-    KeySpec: DATA_KEY_SPECS.get(readChoice("--key-spec", values["key-spec"], [...DATA_KEY_SPECS.keys()]))!,
+    KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
+    KeySpec: DATA_KEY_SPECS.get(readChoice("--key-spec", required("--key-spec", values["key-spec"]), [...DATA_KEY_SPECS.keys()]))!,
     ...encryptionContextMember("--encryption-context", values["encryption-context"]),
   };
   const settings = readKmsOptions(values);

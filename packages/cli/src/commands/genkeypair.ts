@@ -1,9 +1,8 @@
 // nitro-kms genkeypair: KMS GenerateDataKeyPair with this enclave's attestation document: a key pair whose
 // private key comes in plaintext (encrypted to the enclave's key on the way) and under the KMS key.
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
-import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { member, withKms } from "../kms-client.js";
@@ -41,11 +40,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(help);
     return EXIT_CODES.ok;
   }
-  if (values["key-id"] === undefined) throw new UsageError("--key-id must be set");
-  if (values["key-pair-spec"] === undefined) throw new UsageError("--key-pair-spec must be set");
   const input = {
-    KeyId: readKeyId("--key-id", values["key-id"]),
-    KeyPairSpec: readChoice("--key-pair-spec", values["key-pair-spec"], DATA_KEY_PAIR_SPECS),
+    KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
+    KeyPairSpec: readChoice("--key-pair-spec", required("--key-pair-spec", values["key-pair-spec"]), DATA_KEY_PAIR_SPECS),
     ...encryptionContextMember("--encryption-context", values["encryption-context"]),
   };
   const settings = readKmsOptions(values);

@@ -1,6 +1,6 @@
 // nitro-kms genrandom: kmstool_enclave_cli genrandom. KMS GenerateRandom with this enclave's attestation
 // document; the random bytes come back encrypted to the enclave's key.
-import { parseCommandLine } from "../args.js";
+import { parseCommandLine, required } from "../args.js";
 import { toBase64 } from "../base64.js";
 import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -32,9 +32,9 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(help);
     return EXIT_CODES.ok;
   }
-  if (values.length === undefined) throw new UsageError("--length must be set");
-  const length = /^\d{1,4}$/.test(values.length) ? Number(values.length) : NaN;
-  if (!(length >= 1 && length <= MAX_LENGTH)) throw new UsageError(`--length must be a whole number from 1 to ${MAX_LENGTH}, got '${values.length}'`);
+  const lengthText = required("--length", values.length);
+  const length = /^\d{1,4}$/.test(lengthText) ? Number(lengthText) : NaN;
+  if (!(length >= 1 && length <= MAX_LENGTH)) throw new UsageError(`--length must be a whole number from 1 to ${MAX_LENGTH}, got '${lengthText}'`);
   const settings = readKmsOptions(values);
   const output = await withKms(settings, { attested: true }, (kms, sdk) => kms.send(new sdk.GenerateRandomCommand({ NumberOfBytes: length })));
   const plaintext = member(output, "Plaintext");
