@@ -11,25 +11,26 @@
 // round; median calls/s, and beside it this process's CPU time per call (steadier on a shared machine). Goal: plugin fresh / by hand fresh >= 0.95. Reported besides: plugin reused /
 // by hand fresh (what reuse buys) and plugin reused / by hand reused.
 // Run after `pnpm build`.
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startKmsLocalProcess } from "./kms-local-process.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const require = createRequire(import.meta.url);
-const load = (pkg) => {
+const load = (pkg, file = "index.js") => {
   try {
-    return require(join(root, "packages", pkg, "dist/cjs/index.js"));
+    return require(join(root, "packages", pkg, "dist/cjs", file));
   } catch (e) {
     console.error(`cannot load packages/${pkg}/dist: run \`pnpm build\` first (${e.message})`);
     process.exit(1);
   }
 };
-const { EnclaveHandle, SimulatedNsm, createSimulatorCa, parseAttestation } = load("nsm");
+const { EnclaveHandle, parseAttestation } = load("nsm");
+const { SimulatedNsm, createSimulatorCa } = load("nsm", "simulator/index.js");
 const { KMSClient, CreateKeyCommand, EncryptCommand, DecryptCommand } = load("client-kms");
 const { enclaveRecipient } = load("enclave");
 
@@ -38,24 +39,10 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 800);
 const CREDENTIALS = { accessKeyId: "bench", secretAccessKey: "bench-secret" };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function startKmsLocal(trustRoot) {
-  const child = spawn(process.execPath, [join(root, "packages/kms-local/bin/kms-local.js"), "--port", "0", "--trust-root", trustRoot,
-    "--credential", `${CREDENTIALS.accessKeyId}:${CREDENTIALS.secretAccessKey}`], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.once("exit", (code) => reject(new Error(`kms-local exited (${code})`)));
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1] });
-    });
-  });
-}
-
 const work = mkdtempSync(join(tmpdir(), "bench-enclave-plugin-"));
 const ca = createSimulatorCa();
 writeFileSync(join(work, "root.pem"), ca.certificatePem);
-const server = await startKmsLocal(join(work, "root.pem"));
+const server = await startKmsLocalProcess(join(work, "root.pem"), CREDENTIALS);
 try {
   const handle = await EnclaveHandle.create({ transport: new SimulatedNsm({ ca }) });
   const pcr0 = Buffer.from(parseAttestation(await handle.attest()).pcrs.get(0)).toString("hex");

@@ -104,7 +104,7 @@ const readPackageJson = (dir) => JSON.parse(readFileSync(join(dir, "package.json
  * Returns [{ src, dest }] with dest relative to the tree's root.
  */
 export function dependencyTree(packageDirs, { platform = {}, resolveMissing = () => null } = {}) {
-  // The packages themselves are placed as published (package.json + dist), also where one depends on another.
+  // The packages themselves are placed as published (package.json and its `files`), also where one depends on another.
   const own = new Set(packageDirs.map((dir) => readPackageJson(dir).name));
   const placed = new Map(); // top-level name -> version
   const out = [];
@@ -201,7 +201,7 @@ function addRoot(cpio, root, rel = "") {
  *   node: the node binary for the guest; linkHostLibraries: add the host libraries that it and the native
  *     addons link (`ldd`), for a node of the host's own architecture (a foreign one takes its libraries
  *     from guestRoots);
- *   packageDirs: built workspace packages, each placed as published (package.json + dist) under
+ *   packageDirs: built workspace packages, each placed as published (package.json and its `files`) under
  *     app/node_modules with the runtime dependencies for `platform` (see dependencyTree);
  *   appFiles: more files under /app; env: KEY=VALUE lines in /etc/guest.env, which init sources.
  */
@@ -224,11 +224,17 @@ export function buildInitramfs(o) {
   for (const m of modules) cpio.file(`lib/modules/${m.name}.ko`, moduleBytes(m.file));
   cpio.file("etc/modules.order", Buffer.from(modules.map((m) => m.name).join("\n") + "\n"));
 
-  // Each package as published (package.json + dist), then their dependencies.
+  // Each package as published (package.json and what its `files` lists: dist, a bin, ...), then their dependencies.
   for (const dir of o.packageDirs) {
-    const app = `app/node_modules/${readPackageJson(dir).name}`;
+    const pkg = readPackageJson(dir);
+    const app = `app/node_modules/${pkg.name}`;
     cpio.file(`${app}/package.json`, readFileSync(join(dir, "package.json")));
-    addTree(cpio, join(dir, "dist"), `${app}/dist`);
+    for (const entry of pkg.files ?? ["dist"]) {
+      const src = join(dir, entry);
+      if (!existsSync(src)) continue;
+      if (statSync(src).isDirectory()) addTree(cpio, src, `${app}/${entry}`);
+      else cpio.file(`${app}/${entry}`, readFileSync(src), statSync(src).mode & 0o777);
+    }
   }
   const addons = [];
   for (const { src, dest } of tree) {

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // `pnpm test:device`: the nsm package's device transport against Linux's nsm driver and QEMU's virtio-nsm,
-// and the enclave package's vsock egress and entropy seeding against the guest's kernel (vsock_loopback,
-// /dev/random), on a guest of the architecture chosen with --arch (targets.json says what each one boots).
+// the enclave package's vsock egress and entropy seeding against the guest's kernel (vsock_loopback,
+// /dev/random), and the nitro-kms command on both, on a guest of the architecture chosen with --arch (targets.json says what each one boots).
 //   1. prepare.sh fetches/builds QEMU (virtio-nsm) for that target, the kernel, the guest's Debian packages and
 //      the firmware into a cache outside the repo; a node for a foreign guest and the platform packages with
 //      its native addons come from the npm registry into the same cache (scripts/tool-cache.mjs);
-//   2. the packages the guest loads are built and packed with node, test/device/guest.cjs and
-//      test/device/egress-guest.cjs into an initramfs;
+//   2. the packages the guest loads are built and packed with node, test/device/guest.cjs,
+//      test/device/egress-guest.cjs and test/device/cli-guest.cjs into an initramfs;
 //   3. QEMU boots it (TCG), the guest runs every NSM operation and reports over its second serial port;
 //   4. this script checks the report and exits non-zero on any failed check, a missing report or a timeout.
 // Options: --arch <x86_64|arm64>  the guest's architecture (default x86_64)
@@ -30,8 +30,11 @@ import testCa from "../../test/test-ca.cjs";
 const { createTestCa } = testCa;
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The workspace packages the guest loads: the NSM checks (nsm) and the enclave package's (test/device/egress-guest.cjs). */
-const GUEST_PACKAGES = ["nsm", "client-kms", "kms-local", "enclave"];
+/**
+ * The workspace packages the guest loads: the NSM checks (nsm), the enclave package's
+ * (test/device/egress-guest.cjs) and nitro-kms's (test/device/cli-guest.cjs).
+ */
+const GUEST_PACKAGES = ["nsm", "client-kms", "kms-local", "enclave", "cli"];
 const root = resolve(here, "../..");
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
@@ -186,6 +189,7 @@ try {
     appFiles: {
       "expect.json": Buffer.from(JSON.stringify({ moduleId, arch: target.nodeArch, node: nodeVersion })),
       "egress-guest.cjs": readFileSync(join(root, "test/device/egress-guest.cjs")),
+      "cli-guest.cjs": readFileSync(join(root, "test/device/cli-guest.cjs")),
       // kms-local's TLS in the guest: a certificate for the region's KMS name, from a CA the openssl CLI makes here.
       "egress-tls.json": Buffer.from(JSON.stringify(createTestCa(["kms.us-east-1.amazonaws.com", "127.0.0.1"]))),
     },

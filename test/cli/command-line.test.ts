@@ -1,6 +1,7 @@
 // nitro-kms as users run it: the built bin spawned with node, its stdout, stderr and exit code. The exit
 // codes are kmstool_enclave_cli's (0 success, 1 usage error, 255 failure) plus 2 for an answer of "no".
 // Needs `pnpm build` (pnpm test runs it).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,7 +39,8 @@ describe("the dispatcher", () => {
   test("--help lists every command and the exit codes, exit 0", () => {
     const r = spawnNitroKms(["--help"]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
-    for (const name of ["policy generate", "policy lint", "policy simulate"]) expect(r.stdout).toContain(name);
+    const commands = ["decrypt", "genkey", "genrandom", "genkeypair", "derive-shared-secret", "encrypt", "attest", "describe-nsm", "describe-pcr", "extend-pcr", "lock-pcr", "verify-attestation", "doctor", "policy generate", "policy lint", "policy simulate"];
+    for (const name of commands) expect(r.stdout).toContain(`\n  ${name} `);
     expect(r.stdout).toMatch(/Exit codes: 0 success; 1 usage error.*\n.*255/);
   });
 
@@ -60,11 +62,31 @@ describe("the dispatcher", () => {
     oneLineError(r, message);
   });
 
-  test.each([["generate"], ["lint"], ["simulate"]])("policy %s --help: its usage and exit codes on stdout, exit 0", (name) => {
-    const r = spawnNitroKms(["policy", name, "--help"]);
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(r.stdout).toMatch(new RegExp(`^usage: nitro-kms policy ${name} `));
-    expect(r.stdout).toMatch(/Exit codes: 0 /);
+  test.each([
+    ["policy generate"], ["policy lint"], ["policy simulate"], ["decrypt"], ["genkey"], ["genrandom"], ["genkeypair"], ["derive-shared-secret"], ["encrypt"],
+    ["attest"], ["describe-nsm"], ["describe-pcr"], ["extend-pcr"], ["lock-pcr"], ["verify-attestation"], ["doctor"],
+  ])("%s --help (and -h): its usage and exit codes on stdout, exit 0", (name) => {
+    for (const flag of ["--help", "-h"]) {
+      const r = spawnNitroKms([...name.split(" "), flag]);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expect(r.stdout).toMatch(new RegExp(`^usage: nitro-kms ${name} `));
+      expect(r.stdout).toMatch(/Exit codes: 0 /);
+    }
+  });
+
+  test.each([
+    [["genrandom", "-l", "8", "-k", "a", "-s", "b", "--endpoint", "https://127.0.0.1:1"], ["client-kms"], ["simulator", "pkijs", "asn1js", "kms-local"]],
+    [["genrandom", "-l", "8", "-k", "a", "-s", "b", "--endpoint", "http://127.0.0.1:1", "--simulate"], ["client-kms", "simulator", "pkijs"], ["kms-local"]],
+    [["verify-attestation", join(__dirname, "../vectors/attestation/blocky_nitro_attestation.cose"), "--at", "document"], ["nsm"], ["client-kms", "enclave", "simulator", "pkijs", "kms-local"]],
+    [["policy", "lint", "--help"], ["kms-local"], ["client-kms", "enclave", "simulator"]],
+  ])("start-up loads only what the command uses: %j", (argv, loaded, notLoaded) => {
+    const script = `const cli = require(${JSON.stringify(join(__dirname, "../../packages/cli/dist/cjs/cli.js"))});
+cli.main(${JSON.stringify(argv)}, { out() {}, err() {} }).then(() => process.stdout.write(JSON.stringify(Object.keys(require.cache))));`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, HTTPS_PROXY: "" } });
+    const modules = (JSON.parse(r.stdout) as string[]).map((m) => m.replace(/\\/g, "/"));
+    const has = (name: string) => modules.some((m) => m.includes(`/${name}/`) || m.includes(`/packages/${name}/dist/`));
+    for (const name of loaded) expect([name, has(name)]).toEqual([name, true]);
+    for (const name of notLoaded) expect([name, has(name)]).toEqual([name, false]);
   });
 
   test("an unexpected failure inside a command exits 255 with one line", async () => {

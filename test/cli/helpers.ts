@@ -1,7 +1,7 @@
 // Running nitro-kms in this process (through its main(), from source) or as users run it (the built bin,
 // spawned), and enclave images for the tests: simulated NSMs with chosen PCRs, and their measurements
 // written as `nitro-cli build-enclave` prints them.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,6 +27,27 @@ export function spawnNitroKms(argv: readonly string[], options: { env?: NodeJS.P
   const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: "utf8", env: options.env ?? process.env, timeout: 60_000 });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The built nitro-kms, spawned without blocking this process (for servers that run in it, such as kms-local);
+ * `input` is written to its stdin, which is then closed.
+ */
+export function runNitroKms(argv: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], { env: options.env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
+  });
 }
 
 /** A SHA-384 value (96 hex digits) standing for a measurement. */

@@ -312,6 +312,8 @@ async function main() {
 
   // The enclave package on this kernel: vsock loopback, /dev/random, /dev/nsm (test/device/egress-guest.cjs).
   await require("./egress-guest.cjs").run({ check, assert, rejects, describe });
+  // nitro-kms as an enclave's script runs it: /dev/nsm, entropy, vsock (test/device/cli-guest.cjs).
+  await require("./cli-guest.cjs").run({ check, assert, describe });
 
   client.close();
   emit({ type: "done", passed, failed });

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 "use strict";
+// stderr is for the command's one error line: not for the AWS SDK's notice, on every call, that a future SDK
+// will want a newer Node.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 let cli;
 try {
   cli = require("../dist/cjs/cli.js");

@@ -81,3 +81,9 @@ export function parseCommandLine<S extends OptionSpecs>(
   }
   return { help, values: values as OptionValues<S>, positionals: rest };
 }
+
+/** The value of an option the command cannot do without; its absence is a UsageError worded as kmstool_enclave_cli words it. */
+export function required(option: string, value: string | undefined): string {
+  if (value === undefined) throw new UsageError(`${option} must be set`);
+  return value;
+}

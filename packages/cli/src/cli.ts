@@ -1,6 +1,7 @@
 // The nitro-kms command: `nitro-kms <command> [subcommand] [options]`. Finds the command the leading words
 // name, loads its module and runs it. Errors end as one line on stderr, "nitro-kms <command>: <message>",
-// and the exit code the error carries (see exit-codes.ts); anything unexpected exits with 255.
+// and the exit code the error carries (see exit-codes.ts); any other failure (KMS's errors, the NSM's, the
+// network's) exits with 255.
 import type { CommandEntry } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { CliError, UsageError } from "./errors.js";
@@ -52,7 +53,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         const hint = e instanceof UsageError ? ` (see 'nitro-kms ${entry.name} --help')` : "";
         throw new CommandError(entry.name, `${e.message}${hint}`, e.exitCode);
       }
-      throw new CommandError(entry.name, `unexpected failure: ${e instanceof Error ? e.message : String(e)}`, EXIT_CODES.failure);
+      const { describeFailure } = await import("./failure.js");
+      throw new CommandError(entry.name, describeFailure(e), EXIT_CODES.failure);
     }
   }
   const [first, second] = argv;

@@ -13,3 +13,8 @@ export function readEncryptionContext(option: string, pairs: readonly string[]):
   }
   return context;
 }
+
+/** A KMS request's `EncryptionContext` member from the pairs given as `option`, or nothing when none were. */
+export function encryptionContextMember(option: string, pairs: readonly string[]): { EncryptionContext?: Record<string, string> } {
+  return pairs.length === 0 ? {} : { EncryptionContext: Object.fromEntries(readEncryptionContext(option, pairs)) };
+}

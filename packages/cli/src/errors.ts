@@ -30,6 +30,16 @@ export class InputFileError extends CliError {
   }
 }
 
+/**
+ * The command ran and its answer is "no": a check it was asked to make did not pass (an attestation
+ * document that does not verify).
+ */
+export class CheckFailedError extends CliError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("CLI_CHECK_FAILED", message, EXIT_CODES.no, options);
+  }
+}
+
 /** Something failed while the command ran (not the caller's input). */
 export class CommandFailedError extends CliError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -7,7 +7,8 @@ export const EXIT_CODES = Object.freeze({
   usage: 1,
   /**
    * The command ran and its answer is "no": `policy lint` found something at or above `--severity`;
-   * `policy simulate` says the request would be denied.
+   * `policy simulate` says the request would be denied; `verify-attestation`: the document does not
+   * verify; `doctor` found something wrong.
    */
   no: 2,
   /** Something failed while the command ran. */

@@ -50,15 +50,35 @@ export function readPcrValue(what: string, text: string): string {
   return text.toLowerCase();
 }
 
+/** Canonical decimal ("3", never "03" or "+3"), as the nsm package reads PCR indexes. */
+const isPcrIndex = (text: string) => /^(?:0|[1-9]\d?)$/.test(text) && Number(text) < PCR_COUNT;
+
+/** Reads a PCR index, 0 to 31, given as `what` (an argument or option name, for the message). */
+export function readPcrIndex(what: string, text: string): number {
+  if (!isPcrIndex(text)) throw new UsageError(`${what} must be a PCR index from 0 to ${PCR_COUNT - 1}, got '${clip(text)}'`);
+  return Number(text);
+}
+
 /** Reads `N=HEX` (a PCR index from 0 to 31 and its value). */
 export function readPcrAssignment(what: string, text: string): { index: number; value: string } {
   const eq = text.indexOf("=");
   const indexText = eq < 0 ? "" : text.slice(0, eq);
-  if (!/^\d{1,2}$/.test(indexText) || Number(indexText) >= PCR_COUNT) {
+  if (!isPcrIndex(indexText)) {
     throw new UsageError(`${what} must be N=HEX with N a PCR index from 0 to ${PCR_COUNT - 1}, got '${clip(text)}'`);
   }
   const index = Number(indexText);
   return { index, value: readPcrValue(`${what} ${index}=...`, text.slice(eq + 1)) };
+}
+
+/** Reads repeated `N=HEX` into a map by index; an index given twice is a UsageError. */
+export function readPcrAssignments(what: string, texts: readonly string[]): Map<number, string> {
+  const pcrs = new Map<number, string>();
+  for (const text of texts) {
+    const { index, value } = readPcrAssignment(what, text);
+    if (pcrs.has(index)) throw new UsageError(`${what} ${index} is given more than once`);
+    pcrs.set(index, value);
+  }
+  return pcrs;
 }
 
 const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 37)}...` : text);

@@ -1,5 +1,5 @@
 // Argument parsing: node:util parseArgs underneath, every mistake a UsageError that names it.
-import { parseCommandLine } from "../src/args";
+import { parseCommandLine, required } from "../src/args";
 import { UsageError } from "../src/errors";
 
 const SPECS = { name: { type: "string" }, tag: { type: "string", multiple: true }, json: { type: "boolean" } } as const;
@@ -41,4 +41,10 @@ test("a value that starts with a dash can be given inline, and '--' ends the opt
 test("--help and -h win over everything else", () => {
   expect(parse("--bogus", "--help").help).toBe(true);
   expect(parse("-h").help).toBe(true);
+});
+
+test("required: the value, or a UsageError in kmstool_enclave_cli's words", () => {
+  expect(required("--key-id", "alias/app")).toBe("alias/app");
+  expect(required("--key-id", "")).toBe("");
+  expect(() => required("--key-id", undefined)).toThrow(new UsageError("--key-id must be set"));
 });

@@ -1,12 +1,12 @@
 // nitro-kms policy simulate: one request against a key policy, through kms-local's evaluator.
 import { KmsError, parseKeyPolicy, type KeyPolicy } from "@nitro-enclaves-sdk/kms-local";
 import { parseCommandLine } from "../args.js";
+import { readAttestationFile } from "../attestation-file.js";
 import { readEncryptionContext } from "../encryption-context.js";
 import { InputFileError, UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
-import { readInputFile } from "../input-file.js";
 import type { Io } from "../io.js";
-import { readPcrAssignment } from "../pcr.js";
+import { readPcrAssignments } from "../pcr.js";
 import { readPolicyFile } from "../policy/policy-file.js";
 import { simulateKeyPolicy, type Simulation } from "../policy/simulate.js";
 
@@ -48,13 +48,8 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-/** An attestation document is at most 64 KiB; its base64 text a third more. */
-const MAX_DOCUMENT_FILE_BYTES = 96 * 1024;
-
 async function pcrsOfDocument(file: string): Promise<Map<number, Uint8Array>> {
-  const bytes = readInputFile(file, MAX_DOCUMENT_FILE_BYTES, "an attestation document");
-  const text = bytes.toString("latin1").trim();
-  const document = /^[A-Za-z0-9+/]+={0,2}$/.test(text) ? Buffer.from(text, "base64") : bytes;
+  const document = readAttestationFile(file);
   // Loaded here, not at start-up: only this option needs the nsm package.
   const { parseAttestation } = await import("@nitro-enclaves-sdk/nsm");
   try {
@@ -64,15 +59,8 @@ async function pcrsOfDocument(file: string): Promise<Map<number, Uint8Array>> {
   }
 }
 
-function pcrsOfOptions(assignments: readonly string[]): Map<number, Uint8Array> {
-  const pcrs = new Map<number, Uint8Array>();
-  for (const text of assignments) {
-    const { index, value } = readPcrAssignment("--pcr", text);
-    if (pcrs.has(index)) throw new UsageError(`--pcr ${index} is given more than once`);
-    pcrs.set(index, Buffer.from(value, "hex"));
-  }
-  return pcrs;
-}
+const pcrsOfOptions = (assignments: readonly string[]) =>
+  new Map([...readPcrAssignments("--pcr", assignments)].map(([index, value]) => [index, Buffer.from(value, "hex")] as const));
 
 function describe(s: Simulation): string {
   const by = s.statement ? `statement ${s.statement.index}${s.statement.sid === undefined ? "" : ` (${s.statement.sid})`}` : "";
