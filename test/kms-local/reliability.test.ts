@@ -1,7 +1,7 @@
 // Reliability under concurrency: 8 clients, each sending a mix of requests at once (with and without
 // Recipient), all on loopback, to a kms-local that persists to a data directory; zero errors, every answer
 // checked, and after a restart on the same directory every key created is there. CI runs 100 requests per client;
-// the full 8 x 2,000 runs with
+// the full 8 x 2,000 runs with
 //   KMS_LOCAL_RELIABILITY_REQUESTS=2000 npx jest test/kms-local/reliability.test.ts
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
