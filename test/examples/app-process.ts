@@ -1,10 +1,13 @@
 // The example enclave app (examples/enclave-app, built) started as a user starts it: `node dist/main.js`
 // in a process of its own, configured by nothing but the environment given here (none of the test's).
+// ENCLAVE_APP_MAIN and ENCLAVE_APP_NODE point the tests at another copy of the app and another node, such
+// as the production install the Dockerfile makes (see the example's README).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 
-export const APP_MAIN = join(__dirname, "../../examples/enclave-app/dist/main.js");
+export const APP_MAIN = process.env.ENCLAVE_APP_MAIN || join(__dirname, "../../examples/enclave-app/dist/main.js");
+const NODE = process.env.ENCLAVE_APP_NODE || process.execPath;
 
 export interface AppProcess {
   child: ChildProcess;
@@ -18,8 +21,8 @@ export interface AppProcess {
 
 /** Starts the app and resolves once it printed its "listening" line, or exited. */
 export async function startApp(env: Record<string, string>, options: { stdin?: string } = {}): Promise<AppProcess> {
-  if (!existsSync(APP_MAIN)) throw new Error("examples/enclave-app is not built: run `pnpm build`");
-  const child = spawn(process.execPath, [APP_MAIN], { env, stdio: ["pipe", "pipe", "pipe"] });
+  if (!existsSync(APP_MAIN)) throw new Error(`${APP_MAIN} does not exist: run \`pnpm build\``);
+  const child = spawn(NODE, [APP_MAIN], { env, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => void (out += d.toString("utf8")));

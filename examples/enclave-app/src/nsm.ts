@@ -31,7 +31,7 @@ export async function openNsm(simulator: Config["simulator"], log: Log): Promise
       handle = await getOrInitializeHandle();
     }
   } catch (cause) {
-    throw new NsmUnavailableError(`cannot open the ${simulator ? "simulated " : ""}NSM: ${(cause as Error).message}`, { cause });
+    throw new NsmUnavailableError(`cannot open the ${simulator ? "simulated " : ""}NSM: ${reasons(cause)}`, { cause });
   }
   let pcr0: string;
   try {
@@ -40,7 +40,14 @@ export async function openNsm(simulator: Config["simulator"], log: Log): Promise
     pcr0 = Buffer.from(pcr).toString("hex");
   } catch (cause) {
     handle.close();
-    throw new NsmUnavailableError(`the NSM did not attest: ${(cause as Error).message}`, { cause });
+    throw new NsmUnavailableError(`the NSM did not attest: ${reasons(cause)}`, { cause });
   }
   return { handle, pcr0, simulated: simulator !== undefined };
+}
+
+/** An error's message and its causes' ("NSM GetRandom failed: /dev/nsm ..."), at most three deep. */
+function reasons(error: unknown): string {
+  const messages: string[] = [];
+  for (let e = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) messages.push(e.message);
+  return messages.join(": ") || String(error);
 }
