@@ -8,7 +8,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { AppError, BadRecordNameError, RecordNotFoundError, RecordTooLargeError, RecordUnreadableError } from "./errors.js";
 import type { Log } from "./log.js";
-import { MAX_RECORD_BYTES, type RecordStore } from "./record-store.js";
+import { MAX_RECORD_BYTES, checkRecordName, type RecordStore } from "./record-store.js";
 
 const RECORD_PATH = /^\/records\/([^/?#]*)$/;
 const STATUS = new Map<string, number>([
@@ -35,13 +35,13 @@ async function handle(store: RecordStore, request: IncomingMessage, response: Se
   const match = RECORD_PATH.exec(path);
   if (!match) return answer(response, 404, { error: "APP_NOT_FOUND", message: "no such resource" });
   const name = match[1];
+  checkRecordName(name);
   if (request.method === "PUT") {
     store.put(name, await readBody(request));
     response.writeHead(204).end();
   } else if (request.method === "GET") {
     const record = store.get(name);
     response.writeHead(200, { "content-type": "application/octet-stream", "content-length": record.length, "cache-control": "no-store" }).end(record);
-    record.fill(0);
   } else {
     answer(response, 405, { error: "APP_METHOD_NOT_ALLOWED", message: "use GET or PUT" }, { allow: "GET, PUT" });
   }

@@ -49,7 +49,12 @@ export class RecordStore {
   }
 
   #file(name: string): string {
-    if (!NAME.test(name)) throw new BadRecordNameError('a record name is 1-64 characters of A-Z, a-z, 0-9, "-" and "_"');
+    checkRecordName(name);
     return join(this.#directory, name);
   }
+}
+
+/** BadRecordNameError unless `name` is 1-64 characters of A-Z, a-z, 0-9, "-" and "_" (so never a path). */
+export function checkRecordName(name: string): void {
+  if (!NAME.test(name)) throw new BadRecordNameError('a record name is 1-64 characters of A-Z, a-z, 0-9, "-" and "_"');
 }
