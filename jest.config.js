@@ -4,7 +4,7 @@
 module.exports = {
   testEnvironment: "node",
   transform: { "^.+\\.(t|j)sx?$": ["@swc/jest", { jsc: { target: "es2022" } }] },
-  testMatch: ["<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/codegen/test/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
+  testMatch: ["<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/examples/*/test/**/*.test.ts", "<rootDir>/codegen/test/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleNameMapper: {
     "^@nitro-enclaves-sdk/(nsm|kms-local|enclave|cli)$": "<rootDir>/packages/$1/src/index.ts",

@@ -2,6 +2,9 @@
 // tunnelling (as Enclaver's odyn and any forward proxy do), it can misbehave the ways proxies do: answer
 // CONNECT with an error status, close the connection before answering, never answer, or terminate the
 // TLS itself with a certificate of its own and relay the plaintext to the target (a man in the middle).
+// With `routes`, it stands for an egress proxy with an allow-list (Enclaver's odyn): only the listed
+// targets are reached, each at the loopback address it is mapped to (so a client can ask for
+// kms.us-east-1.amazonaws.com:443 and reach a local server), and every other CONNECT is refused.
 import { once } from "node:events";
 import { createServer, connect as netConnect, type AddressInfo, type Server, type Socket } from "node:net";
 import { TLSSocket, connect as tlsConnect } from "node:tls";
@@ -22,19 +25,28 @@ export interface Tunnel {
   fromTarget: Buffer[];
 }
 
+export interface ConnectProxyOptions {
+  /** "host:port" asked for -> "host:port" connected to; when given, CONNECTs to anything else are refused. */
+  routes?: Record<string, string>;
+}
+
 export class ConnectProxy {
   readonly tunnels: Tunnel[] = [];
+  /** CONNECT lines refused because `routes` does not list their target. */
+  readonly refused: string[] = [];
   mode: ProxyMode = { kind: "tunnel" };
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #routes: Map<string, string> | undefined;
 
-  private constructor(server: Server) {
+  private constructor(server: Server, routes: Record<string, string> | undefined) {
     this.#server = server;
+    this.#routes = routes && new Map(Object.entries(routes));
   }
 
-  static async start(): Promise<ConnectProxy> {
+  static async start(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
     const server = createServer();
-    const proxy = new ConnectProxy(server);
+    const proxy = new ConnectProxy(server, options.routes);
     server.on("connection", (socket) => proxy.#accept(socket));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
@@ -76,7 +88,16 @@ export class ConnectProxy {
     if (mode.kind === "silent") return;
     if (mode.kind === "close" || !match) return void client.destroy();
     if (mode.kind === "refuse") return void client.end(`HTTP/1.1 ${mode.statusLine}\r\nContent-Length: 0\r\n\r\n`);
-    const [, host, port] = match;
+    let [, host, port] = match;
+    if (this.#routes) {
+      const route = this.#routes.get(`${host}:${port}`);
+      if (route === undefined) {
+        this.refused.push(tunnel.connectLine);
+        const body = "blocked by egress security policy"; // odyn's answer
+        return void client.end(`HTTP/1.1 401 Unauthorized\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      }
+      [host, port] = [route.slice(0, route.lastIndexOf(":")), route.slice(route.lastIndexOf(":") + 1)];
+    }
     const target = netConnect({ host: host.replace(/^\[|\]$/g, ""), port: Number(port) });
     this.#sockets.add(target);
     target.on("close", () => this.#sockets.delete(target));
