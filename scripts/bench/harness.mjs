@@ -256,11 +256,12 @@ export async function compare(title, candidates, options = {}) {
 
   const extraNames = Object.keys(results[list[0].label].extra);
   const per = list.every((c) => c.sample) ? "rounds" : batchMs === 0 ? "rounds of one operation" : `rounds × ${batchMs} ms batches`;
-  console.log(`\n### ${title}\n${rounds} ${per}, order rotated each round; medians; load average ${loadavg()[0].toFixed(2)}`);
+  const ratios = baseline === undefined ? "" : "; ratios: median [IQR] of the per-round paired ratios (above 1: faster)";
+  console.log(`\n### ${title}\n${rounds} ${per}, order rotated each round; medians${ratios}; load average ${loadavg()[0].toFixed(2)}`);
   // ops/s says nothing more than time/op when every batch was one operation
   const withRate = list.some((c) => samples.get(c).some((x) => x.ops > 1));
   const header = ["candidate", ...(withRate ? ["ops/s"] : []), "time/op", ...(withCpu ? ["CPU/op"] : []), ...extraNames];
-  if (baseline !== undefined) header.push(`vs ${baseline} (median [IQR] of per-round ratios)`, ...(withCpu ? [`CPU time vs ${baseline}`] : []));
+  if (baseline !== undefined) header.push(`vs ${baseline}`, ...(withCpu ? [`CPU time vs ${baseline}`] : []));
   console.log(`| ${header.join(" | ")} |\n|---|${header.slice(1).map(() => "---:").join("|")}|`);
   for (const c of list) {
     const r = results[c.label];
