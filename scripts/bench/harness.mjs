@@ -189,37 +189,8 @@ async function warmUp(candidate, ms) {
   if (ms > 0) await batch(candidate, ms, false);
 }
 
-const formatTime = (seconds) => {
-  if (!Number.isFinite(seconds)) return "–";
-  const [scale, unit] = seconds >= 1 ? [1, "s"] : seconds >= 1e-3 ? [1e3, "ms"] : seconds >= 1e-6 ? [1e6, "µs"] : [1e9, "ns"];
-  return `${(seconds * scale).toPrecision(3)} ${unit}`;
-};
-const formatRate = (perSecond) => (perSecond >= 100 ? Math.round(perSecond).toLocaleString("en-US") : perSecond.toPrecision(3));
-const formatRatio = (r) => (!Number.isFinite(r.median) ? "–" : `${r.median.toPrecision(3)}× [${r.p25.toPrecision(3)}–${r.p75.toPrecision(3)}]`);
-
-/**
- * Runs candidates side by side and prints a table: each candidate's median time per op, ops/s and (with
- * `cpu`) CPU time per op, and against `baseline` the median [interquartile range] of the per-round paired
- * ratios (baseline time / candidate time: above 1 is faster); then each goal, met or NOT met.
- *
- * A candidate is { label, run } (one operation, sync or returning a promise; timed in batches of
- * `batchMs`, at least one operation each) or { label, sample } (an async function that does its own
- * timing for about the `batchMs` it is given and returns { ops, seconds, cpuSeconds?, extra?: { "name
- * (unit)": number } }, for work done in another process). Its optional `prepare()` runs, untimed, before each batch.
- * Options: baseline (a label), goals ([{ candidate, atLeast, vs = baseline }]), rounds, batchMs,
- * warmupMs, cpu (time this process's CPU too), gc (collect garbage before each batch; needs --expose-gc,
- * which `pnpm bench` passes), control (an A/A control row; default BENCH_CONTROL=1).
- * Returns { [label]: { timePerOp, opsPerSecond, cpuPerOp, ratio, cpuRatio, extra, times } }.
- */
-export async function compare(title, candidates, options = {}) {
-  const { baseline, goals = [], cpu = false, gc = false, control = CONTROL } = options;
-  let { rounds = 15, batchMs = 200 } = options;
-  let warmupMs = options.warmupMs ?? Math.max(batchMs, 200);
-  if (QUICK) [rounds, batchMs, warmupMs] = [Math.min(rounds, 3), Math.min(batchMs, 20), Math.min(warmupMs, 20)];
-  const list = [...candidates];
-  const find = (label) => list.find((c) => c.label === label) ?? refuse(`${title}: no candidate labelled "${label}"`);
-  if (baseline !== undefined && control) list.push({ ...find(baseline), label: `${baseline} (A/A control)` });
-
+/** Warms every candidate up, then runs the rounds, the order rotated each round; the batches by candidate. */
+async function measure(list, { rounds, batchMs, warmupMs, cpu, gc }) {
   for (const c of list) await warmUp(c, warmupMs);
   const samples = new Map(list.map((c) => [c, []]));
   for (let round = 0; round < rounds; round++) {
@@ -229,50 +200,87 @@ export async function compare(title, candidates, options = {}) {
       samples.get(c).push(await batch(c, batchMs, cpu));
     }
   }
+  return samples;
+}
 
+/** Per candidate: medians of time and CPU per op and of each extra figure, and the per-round times. */
+function summarise(samples) {
   const results = {};
-  for (const c of list) {
-    const s = samples.get(c);
+  for (const [c, s] of samples) {
     const times = s.map((x) => x.seconds / x.ops);
     const cpuTimes = s.map((x) => x.cpuSeconds / x.ops);
-    const extraNames = Object.keys(s[0].extra ?? {});
-    results[c.label] = {
-      timePerOp: median(times),
-      opsPerSecond: 1 / median(times),
-      cpuPerOp: median(cpuTimes),
-      extra: Object.fromEntries(extraNames.map((name) => [name, median(s.map((x) => x.extra[name]))])),
-      times,
-      cpuTimes,
-    };
+    const extra = Object.keys(s[0].extra ?? {}).map((name) => [name, median(s.map((x) => x.extra[name]))]);
+    results[c.label] = { timePerOp: median(times), opsPerSecond: 1 / median(times), cpuPerOp: median(cpuTimes), extra: Object.fromEntries(extra), times, cpuTimes };
   }
-  const ratioOf = (label, vs, field = "times") => ratioSummary(pairedRatios(results[label][field], results[vs][field]));
-  const withCpu = Object.values(results).some((r) => Number.isFinite(r.cpuPerOp));
-  if (baseline !== undefined) {
-    for (const c of list) {
-      results[c.label].ratio = ratioOf(c.label, baseline);
-      if (withCpu) results[c.label].cpuRatio = ratioOf(c.label, baseline, "cpuTimes");
-    }
-  }
+  return results;
+}
 
-  const extraNames = Object.keys(results[list[0].label].extra);
-  const per = list.every((c) => c.sample) ? "rounds" : batchMs === 0 ? "rounds of one operation" : `rounds × ${batchMs} ms batches`;
+const formatTime = (seconds) => {
+  if (!Number.isFinite(seconds)) return "–";
+  const [scale, unit] = seconds >= 1 ? [1, "s"] : seconds >= 1e-3 ? [1e3, "ms"] : seconds >= 1e-6 ? [1e6, "µs"] : [1e9, "ns"];
+  return `${(seconds * scale).toPrecision(3)} ${unit}`;
+};
+const formatRate = (perSecond) => (perSecond >= 100 ? Math.round(perSecond).toLocaleString("en-US") : perSecond.toPrecision(3));
+const formatRatio = (r) => (!Number.isFinite(r.median) ? "–" : `${r.median.toPrecision(3)}× [${r.p25.toPrecision(3)}–${r.p75.toPrecision(3)}]`);
+
+/** The comparison as a markdown table, with a line saying how it was measured. */
+function printTable(title, results, { baseline, rounds, batchMs, bySample, oneOpBatches }) {
+  const labels = Object.keys(results);
+  const withCpu = labels.some((label) => Number.isFinite(results[label].cpuPerOp));
+  const extraNames = Object.keys(results[labels[0]].extra);
+  const per = bySample ? "rounds" : batchMs === 0 ? "rounds of one operation" : `rounds × ${batchMs} ms batches`;
   const ratios = baseline === undefined ? "" : "; ratios: median [IQR] of the per-round paired ratios (above 1: faster)";
   console.log(`\n### ${title}\n${rounds} ${per}, order rotated each round; medians${ratios}; load average ${loadavg()[0].toFixed(2)}`);
-  // ops/s says nothing more than time/op when every batch was one operation
-  const withRate = list.some((c) => samples.get(c).some((x) => x.ops > 1));
-  const header = ["candidate", ...(withRate ? ["ops/s"] : []), "time/op", ...(withCpu ? ["CPU/op"] : []), ...extraNames];
+  const header = ["candidate", ...(oneOpBatches ? [] : ["ops/s"]), "time/op", ...(withCpu ? ["CPU/op"] : []), ...extraNames];
   if (baseline !== undefined) header.push(`vs ${baseline}`, ...(withCpu ? [`CPU time vs ${baseline}`] : []));
   console.log(`| ${header.join(" | ")} |\n|---|${header.slice(1).map(() => "---:").join("|")}|`);
-  for (const c of list) {
-    const r = results[c.label];
-    const cells = [c.label, ...(withRate ? [formatRate(r.opsPerSecond)] : []), formatTime(r.timePerOp), ...(withCpu ? [formatTime(r.cpuPerOp)] : [])];
+  for (const [label, r] of Object.entries(results)) {
+    const cells = [label, ...(oneOpBatches ? [] : [formatRate(r.opsPerSecond)]), formatTime(r.timePerOp), ...(withCpu ? [formatTime(r.cpuPerOp)] : [])];
     cells.push(...extraNames.map((name) => r.extra[name].toPrecision(3)));
-    if (baseline !== undefined) cells.push(c.label === baseline ? "(baseline)" : formatRatio(r.ratio), ...(withCpu ? [c.label === baseline ? "" : formatRatio(r.cpuRatio)] : []));
+    if (baseline !== undefined) {
+      cells.push(label === baseline ? "(baseline)" : formatRatio(r.ratio));
+      if (withCpu) cells.push(label === baseline ? "" : formatRatio(r.cpuRatio));
+    }
     console.log(`| ${cells.join(" | ")} |`);
   }
+}
+
+/**
+ * Runs candidates side by side and prints a table: each candidate's median time per op, ops/s and CPU
+ * time per op (where measured), and against `baseline` the median [interquartile range] of the per-round
+ * paired ratios (baseline time / candidate time: above 1 is faster); then each goal, met or NOT met.
+ *
+ * A candidate is { label, run } (one operation, sync or returning a promise; timed in batches of
+ * `batchMs`, at least one operation each) or { label, sample } (an async function that does its own
+ * timing for about the `batchMs` it is given and returns { ops, seconds, cpuSeconds?, extra?: { "name
+ * (unit)": number } }, for work done in another process). Its optional `prepare()` runs, untimed,
+ * before each batch.
+ * Options: baseline (a label), goals ([{ candidate, atLeast, vs = baseline }]), rounds, batchMs,
+ * warmupMs, cpu (time this process's CPU too), gc (collect garbage before each batch; needs --expose-gc,
+ * which `pnpm bench` passes), control (an A/A control row; default BENCH_CONTROL=1).
+ * Returns { [label]: { timePerOp, opsPerSecond, cpuPerOp, extra, ratio, cpuRatio, times, cpuTimes } }.
+ */
+export async function compare(title, candidates, options = {}) {
+  const { baseline, goals = [], cpu = false, gc = false, control = CONTROL } = options;
+  let { rounds = 15, batchMs = 200, warmupMs = Math.max(batchMs, 200) } = options;
+  if (QUICK) [rounds, batchMs, warmupMs] = [Math.min(rounds, 3), Math.min(batchMs, 20), Math.min(warmupMs, 20)];
+  const list = [...candidates];
+  const find = (label) => list.find((c) => c.label === label) ?? refuse(`${title}: no candidate labelled "${label}"`);
+  if (baseline !== undefined && control) list.push({ ...find(baseline), label: `${baseline} (A/A control)` });
+  for (const { candidate, vs = baseline } of goals) [candidate, vs].forEach(find);
+
+  const samples = await measure(list, { rounds, batchMs, warmupMs, cpu, gc });
+  const results = summarise(samples);
+  const ratioOf = (label, vs, field = "times") => ratioSummary(pairedRatios(results[label][field], results[vs][field]));
+  if (baseline !== undefined) {
+    for (const [label, r] of Object.entries(results)) {
+      r.ratio = ratioOf(label, baseline);
+      r.cpuRatio = ratioOf(label, baseline, "cpuTimes");
+    }
+  }
+  const oneOpBatches = [...samples.values()].every((s) => s.every((x) => x.ops === 1)); // then ops/s says nothing more
+  printTable(title, results, { baseline, rounds, batchMs, bySample: list.every((c) => c.sample), oneOpBatches });
   for (const { candidate, atLeast, vs = baseline } of goals) {
-    find(candidate);
-    find(vs);
     const ratio = ratioOf(candidate, vs);
     const line = `goal: ${candidate} ≥ ${atLeast}× ${vs}: ${goalMet(ratio.median, atLeast) ? "met" : "NOT met"} (${formatRatio(ratio)})`;
     console.log(line);
