@@ -7,19 +7,22 @@
 //   - send(DecryptCommand) through the whole middleware stack (serde, endpoint, SigV4 signing, retries)
 //     against an in-process requestHandler that answers a canned response; CPU time per send too (on a
 //     shared machine it moves less than wall-clock time).
+// With BENCH_BEFORE, that checkout's client too.
 // Goal: parity with the official client (ratios >= 1: import no slower, send no slower).
 import { spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
-import { compare, entryPath, importUrl, load, root } from "./harness.mjs";
+import { before, compare, entryPath, importUrl, load, root } from "./harness.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true"; // both clients warn about Node 20 once
+const here = { load, entryPath, importUrl };
 const CLIENTS = [
-  { label: "ours", specifier: "@nitro-enclaves-sdk/client-kms" },
-  { label: "official", specifier: "official-client-kms" },
+  { label: "ours", specifier: "@nitro-enclaves-sdk/client-kms", from: here },
+  { label: "official", specifier: "official-client-kms", from: here },
+  ...(before ? [{ label: "before: ours", specifier: "@nitro-enclaves-sdk/client-kms", from: before }] : []),
 ];
 const goals = [{ candidate: "ours", atLeast: 1 }];
 for (const c of CLIENTS) {
-  const { name, version } = load(`${c.specifier}/package.json`);
+  const { name, version } = c.from.load(`${c.specifier}/package.json`);
   console.log(`${c.label} = ${name}@${version}`);
 }
 
@@ -57,7 +60,7 @@ function coldImport(mode, target) {
 }
 for (const mode of ["require", "import"]) {
   const candidates = CLIENTS.map((c) => {
-    const target = mode === "require" ? entryPath(c.specifier) : importUrl(c.specifier);
+    const target = mode === "require" ? c.from.entryPath(c.specifier) : c.from.importUrl(c.specifier);
     return { label: c.label, sample: () => coldImport(mode, target) };
   });
   await compare(`cold ${mode} of the package, fresh process each`, candidates, { baseline: "official", rounds: 9, goals });
@@ -82,7 +85,7 @@ const decryptInput = {
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };
 const senders = [];
 for (const c of CLIENTS) {
-  const { KMSClient, DecryptCommand } = load(c.specifier);
+  const { KMSClient, DecryptCommand } = c.from.load(c.specifier);
   const client = new KMSClient({ region: "us-west-2", credentials, requestHandler, maxAttempts: 1 });
   const send = async () => {
     const out = await client.send(new DecryptCommand(decryptInput));
