@@ -215,10 +215,14 @@ function summarise(samples) {
   return results;
 }
 
+/** Three significant digits in the smallest unit that keeps the number under 1000 once rounded. */
 const formatTime = (seconds) => {
   if (!Number.isFinite(seconds)) return "–";
-  const [scale, unit] = seconds >= 1 ? [1, "s"] : seconds >= 1e-3 ? [1e3, "ms"] : seconds >= 1e-6 ? [1e6, "µs"] : [1e9, "ns"];
-  return `${(seconds * scale).toPrecision(3)} ${unit}`;
+  for (const [scale, unit] of [[1e9, "ns"], [1e6, "µs"], [1e3, "ms"]]) {
+    const digits = (seconds * scale).toPrecision(3);
+    if (Number(digits) < 1000) return `${digits} ${unit}`;
+  }
+  return `${seconds.toPrecision(3)} s`;
 };
 const formatRate = (perSecond) => (perSecond >= 100 ? Math.round(perSecond).toLocaleString("en-US") : perSecond.toPrecision(3));
 const formatRatio = (r) => (!Number.isFinite(r.median) ? "–" : `${r.median.toPrecision(3)}× [${r.p25.toPrecision(3)}–${r.p75.toPrecision(3)}]`);
