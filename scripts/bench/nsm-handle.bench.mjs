@@ -1,77 +1,30 @@
-// `pnpm bench nsm-handle`: enclave handle initialisation time, against its floor.
-//   - EnclaveHandle.create({ transport: SimulatedNsm, rsaModulusBits }) for 2048 / 3072 / 4096 bits,
-//     interleaved with the floor: node:crypto generateKeyPair("rsa") alone. RSA key generation is a
-//     random prime search, so single runs vary widely: we report median and p90 over many rounds.
-//   - getOrInitializeHandle() with 16 concurrent callers (should cost one initialisation).
-//   - SimulatedNsm attestation documents/s through the handle (for local-development sizing).
-// Uses the built package (packages/nsm/dist); builds it first when missing.
-import { existsSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { createHash, createPublicKey, generateKeyPair } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// `pnpm bench nsm-handle`: what an enclave handle costs besides its RSA key.
+//   - EnclaveHandle.create({ transport: SimulatedNsm, rsaModulusBits }) for 2048, 3072 and 4096 bits
+//     against the floor, node:crypto generateKeyPair("rsa") alone; one of each per round. RSA key
+//     generation is a random prime search, so single runs vary widely: many rounds, medians;
+//   - getOrInitializeHandle() with 16 concurrent first callers (should cost one initialisation);
+//   - attest() through the handle on the simulated NSM (documents/s, for local-development sizing).
+import { generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
+import { compare, load } from "./harness.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const pkg = join(root, "packages/nsm");
-const entry = join(pkg, "dist/esm/index.js");
-if (!existsSync(entry)) {
-  const r = spawnSync(process.execPath, [join(root, "scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
-  if (r.status !== 0) process.exit(1);
-}
-const nsm = { ...(await import(pathToFileURL(entry).href)), ...(await import(pathToFileURL(join(pkg, "dist/esm/simulator/index.js")).href)) };
-const gen = promisify(generateKeyPair);
+const { EnclaveHandle, getOrInitializeHandle } = load("@nitro-enclaves-sdk/nsm");
+const { SimulatedNsm, createSimulatorCa } = load("@nitro-enclaves-sdk/nsm/simulator");
+const generate = promisify(generateKeyPair);
+const transport = new SimulatedNsm({ ca: createSimulatorCa() });
 
-const ROUNDS = { 2048: Number(process.env.BENCH_ROUNDS_2048 ?? 25), 3072: Number(process.env.BENCH_ROUNDS_3072 ?? 9), 4096: Number(process.env.BENCH_ROUNDS_4096 ?? 5) };
-const ca = nsm.createSimulatorCa();
-const transport = new nsm.SimulatedNsm({ ca });
-
-const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-const fmt = (ms) => `${ms.toFixed(1).padStart(8)} ms`;
-async function time(fn) {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
+for (const [bits, rounds] of [[2048, 25], [3072, 9], [4096, 5]]) {
+  await compare(`handle initialisation, RSA-${bits}`, [
+    { label: "floor: generateKeyPair", run: () => generate("rsa", { modulusLength: bits, publicExponent: 0x10001 }) },
+    { label: "EnclaveHandle.create", run: () => EnclaveHandle.create({ transport, rsaModulusBits: bits }) },
+  ], { baseline: "floor: generateKeyPair", rounds, batchMs: 0, warmupMs: 0 });
 }
 
-// warm up both paths (JIT, pkijs/cbor module init, thread pool)
-await nsm.EnclaveHandle.create({ transport });
-await gen("rsa", { modulusLength: 2048, publicExponent: 0x10001 });
+const start = performance.now();
+const handles = await Promise.all(Array.from({ length: 16 }, () => getOrInitializeHandle({ transport })));
+console.log(`\ngetOrInitializeHandle, 16 concurrent first callers: ${(performance.now() - start).toFixed(1)} ms, ${new Set(handles).size} handle(s)`);
 
-console.log("handle initialisation (SimulatedNsm transport) vs the floor (generateKeyPair alone), interleaved");
-console.log("bits  rounds   handle median     p90    floor median     p90   median ratio");
-for (const bits of [2048, 3072, 4096]) {
-  const handle = [];
-  const floor = [];
-  for (let i = 0; i < ROUNDS[bits]; i++) {
-    handle.push(await time(() => nsm.EnclaveHandle.create({ transport, rsaModulusBits: bits })));
-    floor.push(await time(() => gen("rsa", { modulusLength: bits, publicExponent: 0x10001 })));
-  }
-  const hm = q(handle, 0.5);
-  const fm = q(floor, 0.5);
-  console.log(`${bits}  ${String(ROUNDS[bits]).padStart(6)} ${fmt(hm)} ${fmt(q(handle, 0.9))} ${fmt(fm)} ${fmt(q(floor, 0.9))}   ${(hm / fm).toFixed(2)}x`);
-}
-
-// What the handle adds besides key generation, measured alone: DescribeNSM (simulator), SPKI export, SHA-256.
-const { privateKey } = await gen("rsa", { modulusLength: 2048, publicExponent: 0x10001 });
-const client = new nsm.NsmClient(transport);
-const extra = [];
-for (let i = 0; i < 300; i++) {
-  extra.push(await time(async () => {
-    await client.describeNsm();
-    createHash("sha256").update(createPublicKey(privateKey).export({ type: "spki", format: "der" })).digest();
-  }));
-}
-console.log(`\nthe handle's own work besides key generation (DescribeNSM + SPKI export + SHA-256): median ${q(extra, 0.5).toFixed(3)} ms, p90 ${q(extra, 0.9).toFixed(3)} ms`);
-
-const concurrent = await time(() => Promise.all(Array.from({ length: 16 }, () => nsm.getOrInitializeHandle({ transport }))));
-console.log(`getOrInitializeHandle, 16 concurrent first callers (one RSA-2048 initialisation): ${concurrent.toFixed(1)} ms`);
-
-const handle = await nsm.getOrInitializeHandle();
-let docs = 0;
-const t0 = process.hrtime.bigint();
-while (Number(process.hrtime.bigint() - t0) < 1.5e9) {
-  await handle.attest({ nonce: new Uint8Array(32) });
-  docs++;
-}
-console.log(`SimulatedNsm attest() through the handle: ${(docs / (Number(process.hrtime.bigint() - t0) / 1e9)).toFixed(0)} documents/s (fresh P-384 leaf per document)`);
+await compare("attest() through the handle (simulated NSM: a fresh P-384 leaf per document)", [
+  { label: "handle.attest()", run: () => handles[0].attest({ nonce: new Uint8Array(32) }) },
+], { rounds: 5, batchMs: 300 });
+transport.close();
