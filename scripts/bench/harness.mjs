@@ -286,7 +286,7 @@ export async function compare(title, candidates, options = {}) {
   printTable(title, results, { baseline, rounds, batchMs, bySample: list.every((c) => c.sample), oneOpBatches });
   for (const { candidate, atLeast, vs = baseline } of goals) {
     const ratio = ratioOf(candidate, vs);
-    const line = `goal: ${candidate} ≥ ${atLeast}× ${vs}: ${goalMet(ratio.median, atLeast) ? "met" : "NOT met"} (${formatRatio(ratio)})`;
+    const line = `goal: ${candidate} ≥ ${Number(atLeast.toFixed(3))}× ${vs}: ${goalMet(ratio.median, atLeast) ? "met" : "NOT met"} (${formatRatio(ratio)})`;
     console.log(line);
     if (process.env.BENCH_GOALS_FILE) appendFileSync(process.env.BENCH_GOALS_FILE, `${line}  (${title})\n`);
   }
