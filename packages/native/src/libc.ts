@@ -1,5 +1,5 @@
 // The libc calls the SDK makes, each with its arguments checked before ffi-rs sees them (arguments.ts) and
-// errno read on the calling thread right after it returns.
+// errno read right after it returns, on the thread that made it.
 //
 // Buffers are passed as ffi-rs U8Array parameters, which hand the C function the array's own memory: the
 // kernel's writes land in it, and a subarray's offset is honoured. Memory is never described to ffi-rs as a
