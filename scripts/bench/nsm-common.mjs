@@ -8,6 +8,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), "../../packages/nsm");
+/** The nsm package and the workspace package it depends on, in the order they build. */
+const buildOrder = [join(pkg, "../native"), pkg];
 
 function newestSource(dir) {
   let newest = 0;
@@ -18,12 +20,17 @@ function newestSource(dir) {
   return newest;
 }
 
-export function loadNsm() {
+/** Builds packages/native and packages/nsm when nsm's dist is missing or older than a source file of either. */
+export function buildNsm() {
   const built = join(pkg, "dist/cjs/index.js");
-  if (!existsSync(built) || statSync(built).mtimeMs < newestSource(join(pkg, "src"))) {
-    console.error("building packages/nsm (dist is missing or stale)...");
-    execFileSync(process.execPath, [join(pkg, "../../scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
-  }
+  if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...buildOrder.map((dir) => newestSource(join(dir, "src"))))) return;
+  console.error("building packages/native and packages/nsm (dist is missing or stale)...");
+  for (const dir of buildOrder) execFileSync(process.execPath, [join(pkg, "../../scripts/build-package.mjs")], { cwd: dir, stdio: "inherit" });
+}
+
+export function loadNsm() {
+  buildNsm();
+  const built = join(pkg, "dist/cjs/index.js");
   const load = createRequire(import.meta.url);
   return { ...load(built), ...load(join(pkg, "dist/cjs/simulator/index.js")) };
 }

@@ -4,21 +4,17 @@
 //     random prime search, so single runs vary widely: we report median and p90 over many rounds.
 //   - getOrInitializeHandle() with 16 concurrent callers (should cost one initialisation).
 //   - SimulatedNsm attestation documents/s through the handle (for local-development sizing).
-// Uses the built package (packages/nsm/dist); builds it first when missing.
-import { existsSync } from "node:fs";
-import { spawnSync } from "node:child_process";
+// Uses the built package (packages/nsm/dist); builds it first when missing or stale.
 import { createHash, createPublicKey, generateKeyPair } from "node:crypto";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { buildNsm } from "./nsm-common.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
 const pkg = join(root, "packages/nsm");
 const entry = join(pkg, "dist/esm/index.js");
-if (!existsSync(entry)) {
-  const r = spawnSync(process.execPath, [join(root, "scripts/build-package.mjs")], { cwd: pkg, stdio: "inherit" });
-  if (r.status !== 0) process.exit(1);
-}
+buildNsm();
 const nsm = { ...(await import(pathToFileURL(entry).href)), ...(await import(pathToFileURL(join(pkg, "dist/esm/simulator/index.js")).href)) };
 const gen = promisify(generateKeyPair);
 
