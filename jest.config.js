@@ -7,7 +7,7 @@ module.exports = {
   testMatch: ["<rootDir>/packages/*/test/**/*.test.ts", "<rootDir>/examples/*/test/**/*.test.ts", "<rootDir>/codegen/test/**/*.test.ts", "<rootDir>/test/**/*.test.ts"],
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
   moduleNameMapper: {
-    "^@nitro-enclaves-sdk/(nsm|kms-local|enclave|cli)$": "<rootDir>/packages/$1/src/index.ts",
+    "^@nitro-enclaves-sdk/(nsm|kms-local|enclave|cli|native)$": "<rootDir>/packages/$1/src/index.ts",
     "^@nitro-enclaves-sdk/nsm/simulator$": "<rootDir>/packages/nsm/src/simulator/index.ts",
     "^(\\.{1,2}/.*)\\.js$": "$1",
   },

@@ -94,6 +94,29 @@ export function fitsPlatform(pkg, platform) {
 }
 
 const readPackageJson = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+const isWorkspaceSpec = (spec) => String(spec).startsWith("workspace:");
+
+/**
+ * The workspace packages in `packageDirs` and every workspace package they depend on (a `workspace:` version),
+ * found from each package as Node finds it: what the guest needs built and placed as published.
+ */
+export function workspacePackages(packageDirs) {
+  const out = [];
+  const visit = (dir) => {
+    const root = realpathSync(dir);
+    if (out.includes(root)) return;
+    out.push(root);
+    const pkg = readPackageJson(root);
+    for (const [name, spec] of Object.entries(pkg.dependencies ?? {})) {
+      if (!isWorkspaceSpec(spec)) continue;
+      const found = findUp(root, name);
+      if (!found) throw new Error(`${pkg.name} depends on ${name} (${spec}), which is not linked: run pnpm install`);
+      visit(found);
+    }
+  };
+  packageDirs.forEach(visit);
+  return out;
+}
 
 /**
  * The runtime dependency closure of some packages for a platform ({ os, cpu, libc }), laid out as a node_modules
@@ -115,6 +138,7 @@ export function dependencyTree(packageDirs, { platform = {}, resolveMissing = ()
     const deps = { ...(pkg.dependencies ?? {}), ...optional };
     for (const [name, spec] of Object.entries(deps)) {
       if (own.has(name)) continue;
+      if (isWorkspaceSpec(spec)) throw new Error(`${pkg.name} depends on the workspace package ${name}, which is not among the packages placed (see workspacePackages)`);
       let src = findUp(pkgDir, name);
       if (src && !fitsPlatform(readPackageJson(src), platform)) src = null;
       if (!src && Object.hasOwn(optional, name)) {

@@ -5,8 +5,9 @@
 //   1. prepare.sh fetches/builds QEMU (virtio-nsm) for that target, the kernel, the guest's Debian packages and
 //      the firmware into a cache outside the repo; a node for a foreign guest and the platform packages with
 //      its native addons come from the npm registry into the same cache (scripts/tool-cache.mjs);
-//   2. the packages the guest loads are built and packed with node, test/device/guest.cjs,
-//      test/device/egress-guest.cjs and test/device/cli-guest.cjs into an initramfs;
+//   2. the packages the guest loads (guest-packages.json) and the workspace packages they depend on are built
+//      and packed with node, test/device/guest.cjs, test/device/egress-guest.cjs and test/device/cli-guest.cjs
+//      into an initramfs;
 //   3. QEMU boots it (TCG), the guest runs every NSM operation and reports over its second serial port;
 //   4. this script checks the report and exits non-zero on any failed check, a missing report or a timeout.
 // Options: --arch <x86_64|arm64>  the guest's architecture (default x86_64)
@@ -20,22 +21,23 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheRoot, npmPackage, ToolCacheError } from "../tool-cache.mjs";
 import { bootGuest } from "./boot.mjs";
-import { buildInitramfs } from "./initramfs.mjs";
+import { buildInitramfs, workspacePackages } from "./initramfs.mjs";
 import { parseResults } from "./results.cjs";
 import testCa from "../../test/test-ca.cjs";
 const { createTestCa } = testCa;
 
 const here = dirname(fileURLToPath(import.meta.url));
-/**
- * The workspace packages the guest loads: the NSM checks (nsm), the enclave package's
- * (test/device/egress-guest.cjs) and nitro-kms's (test/device/cli-guest.cjs).
- */
-const GUEST_PACKAGES = ["nsm", "client-kms", "kms-local", "enclave", "cli"];
 const root = resolve(here, "../..");
+/**
+ * The workspace packages the guest loads (the NSM checks, test/device/egress-guest.cjs and
+ * test/device/cli-guest.cjs), with the workspace packages they depend on (@nitro-enclaves-sdk/native).
+ */
+const guestPackageDirs = workspacePackages(JSON.parse(readFileSync(join(here, "guest-packages.json"), "utf8")).map((dir) => join(root, "packages", dir)));
+const guestPackageNames = guestPackageDirs.map((dir) => basename(dir)).join(", ");
 const argv = process.argv.slice(2);
 const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const reportPath = option("--report");
@@ -147,14 +149,14 @@ const firmware = splitDirs(vars.HOST_DEBS).map((dir, i) => join(dir, Object.valu
 
 if (build) {
   const tBuild = Date.now();
-  const filters = GUEST_PACKAGES.flatMap((dir) => ["--filter", `./packages/${dir}`]);
+  const filters = guestPackageDirs.flatMap((dir) => ["--filter", `./${relative(root, dir)}`]);
   const b = spawnSync("pnpm", [...filters, "build"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (b.status !== 0) {
     console.log(`${b.stdout ?? ""}${b.stderr ?? ""}`.trim().split("\n").slice(-40).join("\n"));
-    log(`building the guest's packages (${GUEST_PACKAGES.join(", ")}) failed (exit ${b.status})`);
+    log(`building the guest's packages (${guestPackageNames}) failed (exit ${b.status})`);
     finish({ failed: 1 });
   }
-  log(`packages built: ${GUEST_PACKAGES.join(", ")} (${secs(tBuild)} s)`);
+  log(`packages built: ${guestPackageNames} (${secs(tBuild)} s)`);
 }
 
 // The initramfs (node alone is ~100 MB) is written to the temp directory.
@@ -182,7 +184,7 @@ try {
     modules: target.modules,
     node,
     linkHostLibraries: target.node.from === "host",
-    packageDirs: GUEST_PACKAGES.map((dir) => join(root, "packages", dir)),
+    packageDirs: guestPackageDirs,
     platform: { os: "linux", cpu: target.nodeArch, libc: "glibc" },
     resolveMissing,
     guestScript: join(root, "test/device/guest.cjs"),

@@ -1,10 +1,12 @@
 // The guest's package tree for a platform, as npm would install it there: installed packages built for
 // another CPU or libc are left out (npm's documented `os`/`cpu`/`libc` fields, with "!name" exclusions), and
 // a missing optional dependency comes from the resolver (how the arm64 guest gets ffi-rs's arm64 addon).
+// The workspace packages the guest loads bring the ones they depend on (@nitro-enclaves-sdk/native, and
+// through it ffi-rs with each guest's addon).
 // Also the tool cache's refusal of inexact versions and its offline reuse of what it has.
 // The scripts are ES modules, so they run in a child node (jest here loads CommonJS).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -83,6 +85,65 @@ describe("dependencyTree for a platform", () => {
   test("a required dependency that is not installed is an error, not a silent gap", () => {
     pkg(join(dir, "ws/app"), { name: "app", version: "1.0.0", dependencies: { missing: "1.0.0" } });
     expect(() => tree(join(dir, "ws/app"), "arm64")).toThrow(/app depends on missing, which is not installed/);
+  });
+});
+
+describe("workspace packages", () => {
+  // app -> lib (workspace:*) -> dep, linked as pnpm links a workspace
+  function fixture() {
+    pkg(join(dir, "ws/app"), { name: "app", version: "1.0.0", dependencies: { lib: "workspace:*" } });
+    pkg(join(dir, "ws/lib"), { name: "lib", version: "1.0.0", dependencies: { dep: "^1.0.0" } });
+    pkg(join(dir, "ws/node_modules/dep"), { name: "dep", version: "1.0.0" });
+    mkdirSync(join(dir, "ws/app/node_modules"));
+    symlinkSync("../../lib", join(dir, "ws/app/node_modules/lib"));
+    return join(dir, "ws/app");
+  }
+  const run = (app: string, closure: boolean) =>
+    esm(
+      `import { dependencyTree, workspacePackages } from ${JSON.stringify(INITRAMFS)};`,
+      `try {
+         const dirs = ${closure} ? workspacePackages([${JSON.stringify(app)}]) : [${JSON.stringify(app)}];
+         console.log(JSON.stringify({ dirs, dests: dependencyTree(dirs).map((e) => e.dest) }));
+       } catch (e) { console.log(JSON.stringify({ error: e.message })); }`,
+    );
+
+  test("a workspace dependency is placed as a package of its own, with its dependencies", () => {
+    const app = fixture();
+    expect(run(app, true)).toEqual({ dirs: [join(dir, "ws/app"), join(dir, "ws/lib")], dests: ["node_modules/dep"] });
+  });
+
+  test("a workspace dependency left out of the packages placed is an error, not a copy of its source folder", () => {
+    expect(run(fixture(), false).error).toMatch(/app depends on the workspace package lib, which is not among the packages placed/);
+  });
+
+  (process.arch === "x64" ? test : test.skip)("the guest's packages bring @nitro-enclaves-sdk/native and ffi-rs with the addon of each guest's CPU", () => {
+    const targets = JSON.parse(readFileSync(join(REPO, "scripts/device-test/targets.json"), "utf8"));
+    // the arm64 addon as the tool cache would give it: npm's package.json fields are what decide
+    const fetched = join(dir, "fetched");
+    const r = esm(
+      `import { dependencyTree, workspacePackages } from ${JSON.stringify(INITRAMFS)};
+       import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+       import { join } from "node:path";`,
+      `const names = JSON.parse(readFileSync(${JSON.stringify(join(REPO, "scripts/device-test/guest-packages.json"))}, "utf8"));
+       const dirs = workspacePackages(names.map((n) => join(${JSON.stringify(REPO)}, "packages", n)));
+       const asked = [];
+       const resolveMissing = (name, spec) => {
+         asked.push(name);
+         if (!${JSON.stringify(targets.arm64.platformPackages)}.includes(name)) return null;
+         const at = join(${JSON.stringify(fetched)}, name);
+         mkdirSync(at, { recursive: true });
+         writeFileSync(join(at, "package.json"), JSON.stringify({ name, version: spec, os: ["linux"], cpu: ["arm64"], libc: ["glibc"] }));
+         return at;
+       };
+       const tree = (cpu, resolve) => dependencyTree(dirs, { platform: { os: "linux", cpu, libc: "glibc" }, resolveMissing: resolve }).map((e) => e.dest);
+       console.log(JSON.stringify({ names: dirs.map((d) => JSON.parse(readFileSync(join(d, "package.json"), "utf8")).name), x64: tree("x64", () => null), arm64: tree("arm64", resolveMissing), asked }));`,
+    );
+    expect(r.names).toContain("@nitro-enclaves-sdk/native");
+    expect(r.x64).toEqual(expect.arrayContaining(["node_modules/ffi-rs", "node_modules/@yuuang/ffi-rs-linux-x64-gnu"]));
+    expect(r.x64).not.toContain("node_modules/@yuuang/ffi-rs-linux-arm64-gnu");
+    expect(r.arm64).toEqual(expect.arrayContaining(["node_modules/ffi-rs", "node_modules/@yuuang/ffi-rs-linux-arm64-gnu"]));
+    expect(r.arm64).not.toContain("node_modules/@yuuang/ffi-rs-linux-x64-gnu");
+    expect(r.asked).toContain("@yuuang/ffi-rs-linux-arm64-gnu");
   });
 });
 

@@ -9,9 +9,10 @@
 // struct rand_pool_info { int entropy_count (bits); int buf_size (bytes); __u32 buf[]; }
 // RNDADDENTROPY = _IOW('R', 0x03, int[2]) = 0x40085203.
 import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { errnoName, systemError } from "@nitro-enclaves-sdk/native";
 import { DeviceTransport, NsmClient } from "@nitro-enclaves-sdk/nsm";
 import { EnclaveOptionsError, EntropySeedError } from "./errors.js";
-import { errnoName, libc, systemError } from "./native/libc.js";
+import { libc } from "./libc.js";
 import { ownProperty } from "./own-property.js";
 
 const RNDADDENTROPY = 0x40085203;

@@ -5,50 +5,30 @@
 // The lock file itself is never deleted: deleting it would let a second process lock a new file of
 // the same name while the first still holds the old one. It holds the owner's pid, for people to read.
 //
-// flock is reached through ffi-rs (as the nsm package reaches ioctl), loaded on first use.
+// flock is reached through @nitro-enclaves-sdk/native, which loads ffi-rs on first use.
 import { promises as fs, constants as fsc } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
+import { EWOULDBLOCK, LOCK_EX, LOCK_NB, errnoName, libc, type Libc, type SyscallResult } from "@nitro-enclaves-sdk/native";
 import { KmsLocalConfigError } from "./errors.js";
-
-type Ffi = typeof import("ffi-rs");
-
-const LIBRARY = "kms-local:libc";
-const LOCK_EX = 2;
-const LOCK_NB = 4;
-/** EWOULDBLOCK on Linux and on macOS: another descriptor holds the lock. */
-const HELD = new Set([11, 35]);
-
-let loading: Promise<Ffi> | undefined;
-function loadFfi(): Promise<Ffi> {
-  loading ??= import("ffi-rs")
-    .then((mod) => {
-      const ffi = ((mod as { default?: Ffi }).default ?? mod) as Ffi;
-      ffi.open({ library: LIBRARY, path: "" }); // the process itself, whose libc is loaded
-      return ffi;
-    })
-    .catch((cause: unknown) => {
-      loading = undefined;
-      throw new KmsLocalConfigError("cannot lock the data directory: ffi-rs (which reaches flock) cannot be loaded", { cause });
-    });
-  return loading;
-}
 
 /** flock(fd, LOCK_EX | LOCK_NB): true if taken, false if another open file holds it. */
 async function tryLock(fd: number): Promise<boolean> {
-  const ffi = await loadFfi();
-  if (!Number.isSafeInteger(fd) || fd < 0) throw new KmsLocalConfigError(`cannot lock the data directory: bad file descriptor ${fd}`);
-  const { value, errnoCode } = ffi.load({
-    library: LIBRARY,
-    funcName: "flock",
-    retType: ffi.DataType.I32,
-    paramsType: [ffi.DataType.I32, ffi.DataType.I32],
-    paramsValue: [fd, LOCK_EX | LOCK_NB],
-    errno: true,
-  }) as unknown as { value: number; errnoCode: number };
-  if (value === 0) return true;
-  if (HELD.has(errnoCode)) return false;
-  throw new KmsLocalConfigError(`cannot lock the data directory: flock failed (errno ${errnoCode})`);
+  let c: Libc;
+  try {
+    c = await libc();
+  } catch (cause) {
+    throw new KmsLocalConfigError("cannot lock the data directory: ffi-rs (which reaches flock) cannot be loaded", { cause });
+  }
+  let r: SyscallResult;
+  try {
+    r = c.flock(fd, LOCK_EX | LOCK_NB);
+  } catch (cause) {
+    throw new KmsLocalConfigError(`cannot lock the data directory: bad file descriptor ${fd}`, { cause });
+  }
+  if (r.value === 0) return true;
+  if (r.errno === EWOULDBLOCK) return false;
+  throw new KmsLocalConfigError(`cannot lock the data directory: flock failed (${errnoName(r.errno)})`);
 }
 
 const LOCK_FILE = "kms-local.lock";

@@ -6,7 +6,8 @@
 //
 // A descriptor is closed only while no poll() is outstanding (a poll never watches a closed or reused
 // descriptor number), and exactly once.
-import { EFD_CLOEXEC, EFD_NONBLOCK, EINTR, POLLERR, POLLIN, SHUT_RDWR, libc, type Libc } from "../native/libc.js";
+import { EFD_CLOEXEC, EFD_NONBLOCK, EINTR, POLLERR, POLLIN, SHUT_RDWR, type Libc } from "@nitro-enclaves-sdk/native";
+import { libc } from "../libc.js";
 
 export interface PollTarget {
   readonly fd: number;

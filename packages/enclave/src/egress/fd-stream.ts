@@ -9,8 +9,8 @@
 // `end()` shuts the write side down (the peer reads EOF, and may still answer); destroy() shuts both down
 // and closes the descriptor exactly once. ref()/unref() work as net.Socket's do.
 import { Duplex } from "node:stream";
+import { EAGAIN, EBADF, EINTR, ETIMEDOUT, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, SHUT_WR, SOL_SOCKET, SO_ERROR, errnoName, systemError } from "@nitro-enclaves-sdk/native";
 import { ConnectionResetError, EgressTimeoutError } from "../errors.js";
-import { EAGAIN, EBADF, EINTR, ETIMEDOUT, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, SHUT_WR, SOL_SOCKET, SO_ERROR, errnoName, systemError } from "../native/libc.js";
 import type { FdPoller, PollTarget } from "./fd-poller.js";
 
 export const DEFAULT_READ_CHUNK_BYTES = 64 * 1024;
@@ -171,7 +171,7 @@ export class FdStream extends Duplex implements PollTarget {
 
   #socketError(): number {
     const value = Buffer.alloc(4);
-    const r = this.#poller.libc.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, value, Buffer.alloc(4));
+    const r = this.#poller.libc.getsockopt(this.fd, SOL_SOCKET, SO_ERROR, value);
     return r.value < 0 ? r.errno : value.readInt32LE(0);
   }
 

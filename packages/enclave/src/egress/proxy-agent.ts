@@ -9,7 +9,7 @@ import type { ClientRequest } from "node:http";
 import type { Socket } from "node:net";
 import { HttpsProxyAgent } from "https-proxy-agent";
 import { EgressTimeoutError, ProxyRefusedError, ProxyUnreachableError } from "../errors.js";
-import { ETIMEDOUT, systemError } from "../native/libc.js";
+import { ETIMEDOUT, systemError } from "@nitro-enclaves-sdk/native";
 
 export interface ConnectProxyAgentOptions {
   /** Trusted roots for the target's TLS certificate (instead of Node's bundled ones). */

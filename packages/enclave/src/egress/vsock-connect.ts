@@ -4,8 +4,6 @@
 // kernel as SO_VM_SOCKETS_CONNECT_TIMEOUT, whose own default is 2 s).
 //
 // struct sockaddr_vm (16 bytes): sa_family u16 = AF_VSOCK, reserved1 u16, port u32, cid u32, flags u8, zero[3].
-import { EgressError, EgressTimeoutError, EnclaveOptionsError, VsockRefusedError, VsockUnreachableError } from "../errors.js";
-import { ownProperty } from "../own-property.js";
 import {
   AF_VSOCK,
   EINPROGRESS,
@@ -19,7 +17,9 @@ import {
   SO_ERROR,
   errnoName,
   systemError,
-} from "../native/libc.js";
+} from "@nitro-enclaves-sdk/native";
+import { EgressError, EgressTimeoutError, EnclaveOptionsError, VsockRefusedError, VsockUnreachableError } from "../errors.js";
+import { ownProperty } from "../own-property.js";
 import { fdPoller, type FdPoller, type PollTarget } from "./fd-poller.js";
 import { FdStream, type FdStreamOptions } from "./fd-stream.js";
 
@@ -86,7 +86,7 @@ function connected(poller: FdPoller, fd: number, label: string, timeoutMs: numbe
       ready: () => {
         clearTimeout(timer);
         const value = Buffer.alloc(4);
-        const r = poller.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, value, Buffer.alloc(4));
+        const r = poller.libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, value);
         const errno = r.value < 0 ? r.errno : value.readInt32LE(0);
         if (errno === 0) {
           poller.remove(target); // the FdStream takes the descriptor over

@@ -3,14 +3,13 @@
 import { readdirSync } from "node:fs";
 import { fdPoller } from "../../src/egress/fd-poller";
 import { FdStream, type FdStreamOptions } from "../../src/egress/fd-stream";
-import { AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from "../../src/native/libc";
+import { AF_UNIX, SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_STREAM } from "@nitro-enclaves-sdk/native";
 
 export async function socketPair(options: FdStreamOptions = {}, other: FdStreamOptions = options): Promise<[FdStream, FdStream]> {
   const poller = await fdPoller();
-  const fds = Buffer.alloc(8);
-  const r = poller.libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds);
-  if (r.value !== 0) throw new Error(`socketpair failed: errno ${r.errno}`);
-  return [new FdStream(fds.readInt32LE(0), poller, { label: "a", ...options }), new FdStream(fds.readInt32LE(4), poller, { label: "b", ...other })];
+  const { fds, errno } = poller.libc.socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (!fds) throw new Error(`socketpair failed: errno ${errno}`);
+  return [new FdStream(fds[0], poller, { label: "a", ...options }), new FdStream(fds[1], poller, { label: "b", ...other })];
 }
 
 /** This process's open descriptors, as the kernel lists them. */

@@ -4,7 +4,7 @@
 // that closes mid-stream are checked against a real vsock loopback in the QEMU guest (test/device).
 import { closeSync, existsSync, openSync } from "node:fs";
 import { EgressTimeoutError, EnclaveOptionsError, VsockUnreachableError, connectVsock } from "@nitro-enclaves-sdk/enclave";
-import { libc } from "../../src/native/libc";
+import { libc } from "@nitro-enclaves-sdk/native";
 import { openDescriptors } from "./socket-pair";
 
 const IOCTL_VM_SOCKETS_GET_LOCAL_CID = 0x7b9;

@@ -2,12 +2,13 @@
 //
 // The ioctl argument is the driver's `struct nsm_message { struct iovec request; struct iovec response; }`:
 // four little-endian u64 words (request addr, request len, response addr, response capacity). The
-// kernel overwrites the fourth word with the response's real length.
+// kernel overwrites the fourth word with the response's real length. The ioctl is made through
+// @nitro-enclaves-sdk/native, on a thread of its own, with the block's address as its argument.
 import { closeSync, openSync, constants as fsConstants } from "node:fs";
+import { FfiUnavailableError, NativeArgumentError, errnoName, libc, type Libc } from "@nitro-enclaves-sdk/native";
 import { isBytes } from "../arguments.js";
-import { NsmArgumentError, NsmClosedError, NsmInputTooLargeError, NsmMalformedResponseError } from "../errors.js";
-import { errnoError, errnoName } from "./errno.js";
-import { libc, type Libc } from "./libc.js";
+import { NsmArgumentError, NsmClosedError, NsmFfiUnavailableError, NsmInputTooLargeError, NsmMalformedResponseError } from "../errors.js";
+import { errnoError } from "./errno.js";
 import { NSM_REQUEST_MAX_SIZE, NSM_RESPONSE_MAX_SIZE, type NsmTransport } from "./transport.js";
 
 /** _IOWR(0x0A, 0, sizeof(struct nsm_message) = 32). */
@@ -92,7 +93,9 @@ export class DeviceTransport implements NsmTransport {
     block.writeBigUInt64LE(BigInt(request.length), 8);
     block.writeBigUInt64LE(BigInt(address + RESPONSE_OFFSET), 16);
     block.writeBigUInt64LE(BigInt(NSM_RESPONSE_MAX_SIZE), 24);
-    const { value, errno } = await libc.ioctl(fd, NSM_IOCTL_REQUEST, address);
+    const { value, errno } = await libc.ioctlInThread(fd, NSM_IOCTL_REQUEST, address).catch((e: unknown) => {
+      throw nsmError(e);
+    });
     if (value !== 0) {
       throw errnoError(`ioctl on ${this.path}`, errnoName(errno || 5), errno || 5);
     }
@@ -105,7 +108,9 @@ export class DeviceTransport implements NsmTransport {
 
   #open(): Promise<Channel> {
     this.#channel ??= (async () => {
-      const c = await libc();
+      const c = await libc().catch((cause: unknown) => {
+        throw new NsmFfiUnavailableError("cannot load ffi-rs to reach the NSM device", "ENOSYS", undefined, { cause });
+      });
       let fd: number;
       try {
         fd = openSync(this.path, fsConstants.O_RDWR);
@@ -121,7 +126,7 @@ export class DeviceTransport implements NsmTransport {
         return channel;
       } catch (error) {
         closeSync(fd);
-        throw error;
+        throw nsmError(error);
       }
     })();
     // A failed open is not remembered: the next request tries again.
@@ -130,4 +135,11 @@ export class DeviceTransport implements NsmTransport {
     });
     return this.#channel;
   }
+}
+
+/** The native package's refusals as this package's errors: ffi-rs misbehaving (EFAULT), or a bad argument. */
+function nsmError(error: unknown): unknown {
+  if (error instanceof FfiUnavailableError) return new NsmFfiUnavailableError(error.message, "EFAULT", undefined, { cause: error });
+  if (error instanceof NativeArgumentError) return new NsmArgumentError(error.message, { cause: error });
+  return error;
 }

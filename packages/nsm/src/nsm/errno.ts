@@ -9,15 +9,6 @@ import {
   NsmTimeoutError,
 } from "../errors.js";
 
-const namesByNumber = new Map<number, string>(
-  Object.entries(constants.errno as Record<string, number>).map(([name, n]) => [n, name]),
-);
-
-/** The symbolic name of an errno value ("ENOTTY"), or "E<number>" when the platform has no name for it. */
-export function errnoName(errnoNumber: number): string {
-  return namesByNumber.get(Math.abs(errnoNumber)) ?? `E${Math.abs(errnoNumber)}`;
-}
-
 /** `operation` says what failed ("open /dev/nsm", "ioctl on /dev/nsm"). */
 export function errnoError(operation: string, errno: string, errnoNumber?: number, cause?: unknown): NsmDeviceError {
   const n = errnoNumber === undefined ? (constants.errno as Record<string, number>)[errno] : Math.abs(errnoNumber);

@@ -5,8 +5,8 @@
 // the real length back into the fourth word. Memory is read and written with libc memcpy through
 // ffi-rs, so the test checks the layout the real driver depends on.
 import { constants } from "node:os";
+import type { Libc } from "@nitro-enclaves-sdk/native";
 import * as ffi from "ffi-rs";
-import type { Libc } from "../../src/nsm/libc";
 import { SimulatedNsm } from "../../src/simulator/simulated-nsm";
 import { createSimulatorCa } from "../../src/simulator/ca";
 import { verifyAttestation } from "../../src/attestation/verify";
@@ -14,14 +14,11 @@ import { verifyAttestation } from "../../src/attestation/verify";
 type Driver = (message: { reqAddr: number; reqLen: number; respAddr: number; respCap: number }, fd: number, request: number) => Promise<{ value: number; errno: number; writeLength?: bigint; response?: Uint8Array }>;
 let driver: Driver;
 
-jest.mock("../../src/nsm/libc", () => {
-  const actual = jest.requireActual("../../src/nsm/libc");
+jest.mock("@nitro-enclaves-sdk/native", () => {
+  const actual = jest.requireActual("@nitro-enclaves-sdk/native");
   return {
     ...actual,
-    libc: async (): Promise<Libc> => {
-      const real: Libc = await actual.libc();
-      return { addressOf: real.addressOf, ioctl: (fd, request, address) => fakeKernel(fd, request, address) };
-    },
+    libc: async (): Promise<Libc> => ({ ...(await actual.libc()), ioctlInThread: (fd: number, request: number, address: number) => fakeKernel(fd, request, address) }),
   };
 });
 
