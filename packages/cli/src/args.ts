@@ -17,11 +17,15 @@ type ValueOf<S extends OptionSpec> = S["type"] extends "boolean" ? boolean : S["
 
 export type OptionValues<S extends OptionSpecs> = { readonly [K in keyof S]: ValueOf<S[K]> };
 
-export interface ParsedCommandLine<S extends OptionSpecs> {
-  /** True when --help or -h was given: nothing else was read (values are all absent). */
-  readonly help: boolean;
+/** A command line that has been read: what a command's run() is given. */
+export interface CommandLine<S extends OptionSpecs> {
   readonly values: OptionValues<S>;
   readonly positionals: readonly string[];
+}
+
+export interface ParsedCommandLine<S extends OptionSpecs> extends CommandLine<S> {
+  /** True when --help or -h was given: nothing else was read (values are all absent). */
+  readonly help: boolean;
 }
 
 const HELP: OptionSpec = { type: "boolean", short: "h" };

@@ -2,6 +2,7 @@
 // name, loads its module and runs it. Errors end as one line on stderr, "nitro-kms <command>: <message>",
 // and the exit code the error carries (see exit-codes.ts); any other failure (KMS's errors, the NSM's, the
 // network's) exits with 255.
+import { parseCommandLine } from "./args.js";
 import type { CommandEntry } from "./command.js";
 import { COMMANDS } from "./commands/index.js";
 import { CliError, UsageError } from "./errors.js";
@@ -47,7 +48,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   if (entry) {
     const command = await entry.load();
     try {
-      return await command.run(argv.slice(entry.name.split(" ").length), io);
+      const line = parseCommandLine(argv.slice(entry.name.split(" ").length), command.OPTIONS, command.POSITIONALS);
+      if (line.help) {
+        io.out(command.help);
+        return EXIT_CODES.ok;
+      }
+      return await command.run(line, io);
     } catch (e) {
       if (e instanceof CliError) {
         const hint = e instanceof UsageError ? ` (see 'nitro-kms ${entry.name} --help')` : "";

@@ -1,5 +1,5 @@
 // nitro-kms attest: an attestation document from the NSM, with the caller's nonce, user data and public key.
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
@@ -28,7 +28,7 @@ Exit codes: 0 success; 1 usage error; 255 the NSM refused or could not be asked 
 /dev/nsm), or FILE could not be written.
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...NSM_OPTIONS,
   nonce: { type: "string" },
   "user-data": { type: "string" },
@@ -40,12 +40,7 @@ const OPTIONS = {
 /** The NSM's limit for each of nonce, user_data and public_key. */
 const MAX_FIELD_BYTES = 1024;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const field = (option: string, text: string | undefined) => (text === undefined ? undefined : readBase64(option, text, { max: MAX_FIELD_BYTES }));
   const request = { nonce: field("--nonce", values.nonce), userData: field("--user-data", values["user-data"]), publicKey: field("--public-key", values["public-key"]) };
   const document = await withNsmClient(readNsmOptions(values), (nsm) => nsm.attestation(request));

@@ -1,6 +1,6 @@
 // nitro-kms decrypt: kmstool_enclave_cli decrypt. KMS Decrypt with this enclave's attestation document;
 // the plaintext comes back encrypted to the enclave's key and is decrypted here.
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -28,7 +28,7 @@ ${KMS_HELP}
 Exit codes: 0 success; 1 usage error; 255 failure (KMS's error type and message, or what else failed).
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...KMS_OPTIONS,
   ciphertext: { type: "string", short: "c" },
   "key-id": { type: "string", short: "K" },
@@ -39,12 +39,7 @@ const OPTIONS = {
 /** KMS's limit for CiphertextBlob. */
 const MAX_CIPHERTEXT_BYTES = 6144;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const input = {
     CiphertextBlob: readBase64("--ciphertext", required("--ciphertext", values.ciphertext), { max: MAX_CIPHERTEXT_BYTES }),
     ...(values["key-id"] !== undefined && { KeyId: readKeyId("--key-id", values["key-id"]) }),

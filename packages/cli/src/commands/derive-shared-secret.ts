@@ -1,6 +1,6 @@
 // nitro-kms derive-shared-secret: KMS DeriveSharedSecret (ECDH between a KMS key agreement key and a peer's
 // public key) with this enclave's attestation document; the secret comes back encrypted to the enclave's key.
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
@@ -22,17 +22,12 @@ ${KMS_HELP}
 Exit codes: 0 success; 1 usage error; 255 failure (KMS's error type and message, or what else failed).
 `;
 
-const OPTIONS = { ...KMS_OPTIONS, "key-id": { type: "string", short: "K" }, "public-key": { type: "string" } } as const;
+export const OPTIONS = { ...KMS_OPTIONS, "key-id": { type: "string", short: "K" }, "public-key": { type: "string" } } as const;
 
 /** KMS's limit for PublicKey. */
 const MAX_PUBLIC_KEY_BYTES = 8192;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const input = {
     KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
     KeyAgreementAlgorithm: "ECDH" as const,

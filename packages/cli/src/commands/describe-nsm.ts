@@ -1,5 +1,5 @@
 // nitro-kms describe-nsm: what the NSM says about itself.
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { NSM_HELP, NSM_OPTIONS, readNsmOptions, withNsmClient } from "../nsm-options.js";
@@ -15,7 +15,7 @@ ${NSM_HELP}
 Exit codes: 0 success; 1 usage error; 255 the NSM could not be asked (outside an enclave: no /dev/nsm).
 `;
 
-const OPTIONS = { ...NSM_OPTIONS, json: { type: "boolean" } } as const;
+export const OPTIONS = { ...NSM_OPTIONS, json: { type: "boolean" } } as const;
 
 /** Runs of consecutive indexes as "0-15, 17". */
 const ranges = (indexes: readonly number[]) =>
@@ -29,12 +29,7 @@ const ranges = (indexes: readonly number[]) =>
     .map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`))
     .join(", ");
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const d = await withNsmClient(readNsmOptions(values), (nsm) => nsm.describeNsm());
   const locked = [...d.lockedPcrs].sort((a, b) => a - b);
   if (values.json) io.out(jsonText({ ...d, lockedPcrs: locked }));

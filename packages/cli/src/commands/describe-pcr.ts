@@ -1,5 +1,5 @@
 // nitro-kms describe-pcr N: a PCR's value and whether it is locked.
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
 import { NSM_HELP, NSM_OPTIONS, readNsmOptions, withNsmClient } from "../nsm-options.js";
@@ -17,14 +17,12 @@ ${NSM_HELP}
 Exit codes: 0 success; 1 usage error; 255 the NSM refused or could not be asked (outside an enclave: no /dev/nsm).
 `;
 
-const OPTIONS = { ...NSM_OPTIONS, json: { type: "boolean" } } as const;
+export const OPTIONS = { ...NSM_OPTIONS, json: { type: "boolean" } } as const;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values, positionals } = parseCommandLine(argv, OPTIONS, ["N"]);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+/** The positional arguments, by name. */
+export const POSITIONALS = ["N"] as const;
+
+export async function run({ values, positionals }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const index = readPcrIndex("N", positionals[0]);
   const { locked, data } = await withNsmClient(readNsmOptions(values), (nsm) => nsm.describePcr(index));
   const value = Buffer.from(data).toString("hex");

@@ -1,7 +1,7 @@
 // nitro-kms doctor: what stands between this enclave and KMS, one line per check: the NSM, the entropy
 // pool, the way out to KMS, credentials and, for a key, whether KMS would release it to this enclave.
 import type { NsmTransport } from "@nitro-enclaves-sdk/nsm";
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { readBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -35,7 +35,7 @@ ${KMS_HELP}
 Exit codes: 0 every check passed (or was skipped); 2 a check failed; 1 usage error.
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...KMS_OPTIONS,
   "key-id": { type: "string", short: "K" },
   ciphertext: { type: "string", short: "c" },
@@ -61,12 +61,7 @@ function routeOf(settings: KmsSettings): string {
 const credentialSource = (settings: KmsSettings) =>
   settings.credentials.kind === "given" ? "from --aws-access-key-id" : settings.credentials.kind === "stdin" ? "from stdin" : "from the standard chain";
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const keyId = values["key-id"] === undefined ? undefined : readKeyId("--key-id", values["key-id"]);
   const ciphertext = values.ciphertext === undefined ? undefined : readBase64("--ciphertext", values.ciphertext, { max: 6144 });
   const context = encryptionContextMember("--encryption-context", values["encryption-context"]);

@@ -1,6 +1,6 @@
 // nitro-kms encrypt: KMS Encrypt. It releases nothing, so it carries no attestation document (KMS takes
 // none for it); it is here so that an enclave script can seal data with the same tool and credentials.
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
 import { UsageError } from "../errors.js";
@@ -30,7 +30,7 @@ ${KMS_HELP}
 Exit codes: 0 success; 1 usage error; 255 failure (KMS's error type and message, or what else failed).
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...KMS_OPTIONS,
   "key-id": { type: "string", short: "K" },
   plaintext: { type: "string" },
@@ -42,12 +42,7 @@ const OPTIONS = {
 /** KMS's limit for Encrypt's Plaintext. */
 const MAX_PLAINTEXT_BYTES = 4096;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   if ((values.plaintext === undefined) === (values["plaintext-file"] === undefined)) throw new UsageError("give --plaintext or --plaintext-file (one of them)");
   const plaintext =
     values.plaintext !== undefined

@@ -1,5 +1,5 @@
 // nitro-kms extend-pcr N --data B64: PCR N becomes SHA-384(PCR N || data).
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { readBase64 } from "../base64.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
@@ -20,17 +20,15 @@ ${NSM_HELP}
 Exit codes: 0 success; 1 usage error; 255 the NSM refused (a locked PCR) or could not be asked.
 `;
 
-const OPTIONS = { ...NSM_OPTIONS, data: { type: "string" }, json: { type: "boolean" } } as const;
+export const OPTIONS = { ...NSM_OPTIONS, data: { type: "string" }, json: { type: "boolean" } } as const;
 
 /** An NSM request is at most 4096 bytes, the CBOR around the data included. */
 const MAX_DATA_BYTES = 4000;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values, positionals } = parseCommandLine(argv, OPTIONS, ["N"]);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+/** The positional arguments, by name. */
+export const POSITIONALS = ["N"] as const;
+
+export async function run({ values, positionals }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const index = readPcrIndex("N", positionals[0]);
   const data = readBase64("--data", required("--data", values.data), { max: MAX_DATA_BYTES });
   const updated = await withNsmClient(readNsmOptions(values), (nsm) => nsm.extendPcr(index, data));

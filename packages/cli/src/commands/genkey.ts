@@ -1,6 +1,6 @@
 // nitro-kms genkey: kmstool_enclave_cli genkey. KMS GenerateDataKey with this enclave's attestation
 // document: the data key in plaintext (encrypted to the enclave's key on the way) and under the KMS key.
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -27,19 +27,14 @@ ${KMS_HELP}
 Exit codes: 0 success; 1 usage error; 255 failure (KMS's error type and message, or what else failed).
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...KMS_OPTIONS,
   "key-id": { type: "string", short: "K" },
   "key-spec": { type: "string", short: "p" },
   "encryption-context": { type: "string", multiple: true },
 } as const;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const input = {
     KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
     KeySpec: DATA_KEY_SPECS.get(readChoice("--key-spec", required("--key-spec", values["key-spec"]), [...DATA_KEY_SPECS.keys()]))!,

@@ -1,6 +1,6 @@
 // nitro-kms genkeypair: KMS GenerateDataKeyPair with this enclave's attestation document: a key pair whose
 // private key comes in plaintext (encrypted to the enclave's key on the way) and under the KMS key.
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { toBase64 } from "../base64.js";
 import { encryptionContextMember } from "../encryption-context.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -27,19 +27,14 @@ ${KMS_HELP}
 Exit codes: 0 success; 1 usage error; 255 failure (KMS's error type and message, or what else failed).
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   ...KMS_OPTIONS,
   "key-id": { type: "string", short: "K" },
   "key-pair-spec": { type: "string" },
   "encryption-context": { type: "string", multiple: true },
 } as const;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const input = {
     KeyId: readKeyId("--key-id", required("--key-id", values["key-id"])),
     KeyPairSpec: readChoice("--key-pair-spec", required("--key-pair-spec", values["key-pair-spec"]), DATA_KEY_PAIR_SPECS),

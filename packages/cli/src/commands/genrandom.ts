@@ -1,6 +1,6 @@
 // nitro-kms genrandom: kmstool_enclave_cli genrandom. KMS GenerateRandom with this enclave's attestation
 // document; the random bytes come back encrypted to the enclave's key.
-import { parseCommandLine, required } from "../args.js";
+import { type CommandLine, required } from "../args.js";
 import { toBase64 } from "../base64.js";
 import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
@@ -21,17 +21,12 @@ ${KMS_HELP}
 Exit codes: 0 success; 1 usage error; 255 failure (KMS's error type and message, or what else failed).
 `;
 
-const OPTIONS = { ...KMS_OPTIONS, length: { type: "string", short: "l" } } as const;
+export const OPTIONS = { ...KMS_OPTIONS, length: { type: "string", short: "l" } } as const;
 
 /** GenerateRandom's NumberOfBytes. */
 const MAX_LENGTH = 1024;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const lengthText = required("--length", values.length);
   const length = /^\d{1,4}$/.test(lengthText) ? Number(lengthText) : NaN;
   if (!(length >= 1 && length <= MAX_LENGTH)) throw new UsageError(`--length must be a whole number from 1 to ${MAX_LENGTH}, got '${lengthText}'`);

@@ -1,5 +1,5 @@
 // nitro-kms policy generate: a key policy for an enclave application, from its PCRs or its build output.
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { isAccountId } from "../arn.js";
 import { readEncryptionContext } from "../encryption-context.js";
 import { UsageError } from "../errors.js";
@@ -46,7 +46,7 @@ Output:
 Exit codes: 0 the policy was written; 1 usage error (a bad value, an unreadable measurements file).
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   pcr0: { type: "string" },
   "image-sha384": { type: "string" },
   measurements: { type: "string", multiple: true },
@@ -58,12 +58,7 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values } = parseCommandLine(argv, OPTIONS);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+export async function run({ values }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const usage = (message: string): never => {
     throw new UsageError(message);
   };

@@ -1,5 +1,5 @@
 // nitro-kms policy lint: attestation-aware findings on a key policy.
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { UsageError } from "../errors.js";
 import { EXIT_CODES } from "../exit-codes.js";
 import type { Io } from "../io.js";
@@ -28,19 +28,17 @@ Every finding is printed; the exit code says whether any is at or above --severi
 Exit codes: 0 nothing at or above the severity; 2 findings at or above it; 1 usage error (or FILE unreadable).
 `;
 
-const OPTIONS = { severity: { type: "string" }, json: { type: "boolean" } } as const;
+export const OPTIONS = { severity: { type: "string" }, json: { type: "boolean" } } as const;
 
 function describe(file: string, f: Finding): string {
   const where = f.statement ? `statement ${f.statement.index}${f.statement.sid === undefined ? "" : ` (${f.statement.sid})`}` : "policy";
   return `${file}: ${where}: ${f.severity} ${f.rule}\n  ${f.message}\n  why: ${f.why}\n`;
 }
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values, positionals } = parseCommandLine(argv, OPTIONS, ["FILE"]);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+/** The positional arguments, by name. */
+export const POSITIONALS = ["FILE"] as const;
+
+export async function run({ values, positionals }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const severity = (values.severity ?? "warning") as Severity;
   if (!SEVERITIES.includes(severity)) throw new UsageError(`--severity must be error or warning, got '${values.severity}'`);
   const [file] = positionals;

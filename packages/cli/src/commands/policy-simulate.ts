@@ -1,6 +1,6 @@
 // nitro-kms policy simulate: one request against a key policy, through kms-local's evaluator.
 import { KmsError, parseKeyPolicy, type KeyPolicy } from "@nitro-enclaves-sdk/kms-local";
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { readAttestationFile } from "../attestation-file.js";
 import { readEncryptionContext } from "../encryption-context.js";
 import { InputFileError, UsageError } from "../errors.js";
@@ -38,7 +38,7 @@ request has no Recipient.
 Exit codes: 0 allowed; 2 denied; 1 usage error (or FILE / DOC unreadable, or a policy KMS would refuse).
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   as: { type: "string" },
   action: { type: "string" },
   attestation: { type: "string" },
@@ -69,12 +69,10 @@ function describe(s: Simulation): string {
   return `denied: ${s.action} by ${s.caller}: no statement allows it\n`;
 }
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values, positionals } = parseCommandLine(argv, OPTIONS, ["FILE"]);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+/** The positional arguments, by name. */
+export const POSITIONALS = ["FILE"] as const;
+
+export async function run({ values, positionals }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   if (values.as === undefined) throw new UsageError("--as ARN is required");
   if (values.action === undefined) throw new UsageError("--action ACTION is required");
   if (values.attestation !== undefined && values.pcr.length > 0) throw new UsageError("give --attestation or --pcr, not both");

@@ -2,7 +2,7 @@
 // then the caller's expectations (PCRs, nonce, age, debug mode), and its fields.
 import { X509Certificate } from "node:crypto";
 import type { VerifiedAttestationDocument, VerifyAttestationOptions } from "@nitro-enclaves-sdk/nsm";
-import { parseCommandLine } from "../args.js";
+import { type CommandLine } from "../args.js";
 import { readAttestationFile } from "../attestation-file.js";
 import { readBase64, toBase64 } from "../base64.js";
 import { readDuration } from "../duration.js";
@@ -39,7 +39,7 @@ Exit codes: 0 the document verifies and meets every expectation; 2 it does not (
 1 usage error, or FILE is unreadable or not an attestation document.
 `;
 
-const OPTIONS = {
+export const OPTIONS = {
   pcr: { type: "string", multiple: true },
   nonce: { type: "string" },
   "max-age": { type: "string" },
@@ -109,12 +109,10 @@ function describe(f: ReturnType<typeof fields>): string {
   );
 }
 
-export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const { help: wantsHelp, values, positionals } = parseCommandLine(argv, OPTIONS, ["FILE"]);
-  if (wantsHelp) {
-    io.out(help);
-    return EXIT_CODES.ok;
-  }
+/** The positional arguments, by name. */
+export const POSITIONALS = ["FILE"] as const;
+
+export async function run({ values, positionals }: CommandLine<typeof OPTIONS>, io: Io): Promise<number> {
   const at = readAt(values.at);
   const maxAgeMs = values["max-age"] === undefined ? undefined : readDuration("--max-age", values["max-age"]);
   if (maxAgeMs !== undefined && at === "document") throw new UsageError("--max-age cannot go with --at document (the document's age would be measured against itself): give --at a time");
